@@ -1,0 +1,50 @@
+# Briefing: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON_VERSION := $(shell cat .python-version)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: install install-dev migrate demo run test lint migrations-check clean
+
+# Python 3.13 from pyenv when it is there, else python3.13 on PATH.
+$(VENV)/bin/python:
+	@set -e; \
+	if command -v pyenv >/dev/null 2>&1 && pyenv prefix $(PYTHON_VERSION) >/dev/null 2>&1; then \
+		base="$$(pyenv prefix $(PYTHON_VERSION))/bin/python3"; \
+	else base="$$(command -v python$(PYTHON_VERSION))"; fi; \
+	test -n "$$base" || { echo "Python $(PYTHON_VERSION) not found: install it (pyenv install $(PYTHON_VERSION))"; exit 1; }; \
+	"$$base" -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py collectstatic --noinput -v0
+	PORT=$(PORT) exec $(VENV)/bin/gunicorn --config gunicorn.conf.py briefing.wsgi
+
+test: install-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: install-dev
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var/db.sqlite3* var/cache var/static

@@ -1,0 +1,97 @@
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from briefing.text import skeleton
+
+ONLINE_WINDOW = timedelta(minutes=5)
+
+username_validator = RegexValidator(
+    # Letters of any alphabet, digits and . @ + - _, with single inner spaces
+    # ("Alexander Dutov", "1_2").
+    r"^[\w.@+\-]+( [\w.@+\-]+)*\Z",
+    "Use letters, digits, single spaces between words and . @ + - _ only.",
+)
+
+
+class ReaderManager(UserManager):
+    def get_by_natural_key(self, username):
+        """Sign-in ignores case and look-alike letters."""
+        return self.get(username_key=skeleton(username))
+
+
+class User(AbstractUser):
+    """A reader (and, with staff rights, an editor or a moderator).
+
+    `username_key` is the skeleton of the username: unique, so nobody can
+    register "paul3390" or "Раul3390" (Cyrillic "Р", "а") beside "Paul3390".
+    """
+
+    username = models.CharField(
+        "username",
+        max_length=150,
+        unique=True,
+        validators=[username_validator],
+        help_text="Letters, digits, single spaces and . @ + - _ (150 at most).",
+        error_messages={"unique": "A reader with that username already exists."},
+    )
+    username_key = models.CharField(max_length=150, unique=True, editable=False)
+    display_name = models.CharField("display name", max_length=60, blank=True)
+    last_seen = models.DateTimeField("last seen", null=True, blank=True)
+
+    objects = ReaderManager()
+
+    class Meta:
+        verbose_name = "reader"
+        verbose_name_plural = "readers"
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.username
+
+    def save(self, *args, **kwargs):
+        self.username = self.username.strip()
+        self.username_key = skeleton(self.username)
+        if (
+            kwargs.get("update_fields") is not None
+            and "username" in kwargs["update_fields"]
+        ):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "username_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("accounts:profile", args=[self.username])
+
+    @property
+    def is_online(self) -> bool:
+        return (
+            self.last_seen is not None
+            and timezone.now() - self.last_seen < ONLINE_WINDOW
+        )
+
+    @property
+    def label(self) -> str:
+        """The seed's "username (display name)"."""
+        return f"{self.username} ({self.display_name or self.username})"
+
+
+class FailedSignIn(models.Model):
+    """One failed sign-in, counted by the throttle across workers and instances."""
+
+    username_key = models.CharField(max_length=150)
+    address = models.GenericIPAddressField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["username_key", "created_at"]),
+            models.Index(fields=["address", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.username_key} from {self.address} at {self.created_at}"

@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import RedirectURLMixin
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.generic import CreateView, DetailView, UpdateView
+
+from .forms import AccountForm, SignUpForm
+from .models import User
+
+
+class SignUpView(RedirectURLMixin, CreateView):
+    """Create a reader, sign them in and send them back where they came from.
+
+    `next` is honoured only when it points at this site (RedirectURLMixin).
+    """
+
+    form_class = SignUpForm
+    template_name = "accounts/signup.html"
+    next_page = reverse_lazy("briefing:front_page")
+
+    def form_valid(self, form):
+        user = form.save()
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, f"Welcome to Briefing, {user.display_name}.")
+        return redirect(self.get_success_url())
+
+
+class ProfileView(DetailView):
+    """A reader's public profile; their comments come from the comments app."""
+
+    template_name = "accounts/profile.html"
+    context_object_name = "profile_user"
+    slug_field = "username"
+    slug_url_kwarg = "username"
+
+    def get_queryset(self):
+        return User.objects.filter(is_active=True)
+
+
+@method_decorator(login_required, name="dispatch")
+class AccountView(UpdateView):
+    """A reader changes their own display name and e-mail (never anyone else's)."""
+
+    form_class = AccountForm
+    template_name = "accounts/account.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        messages.success(self.request, "Your account was updated.")
+        return super().form_valid(form)

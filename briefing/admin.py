@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from .models import Article
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "author", "published_at", "comments_open", "premoderated"]
+    list_filter = ["comments_open", "premoderated", "published_at"]
+    search_fields = ["title", "lead", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_at"
+    list_select_related = ["author"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "lead", "body", "photo_credits"]}),
+        ("Publication", {"fields": ["author", "published_at"]}),
+        (
+            "Discussion",
+            {
+                "fields": [
+                    "comments_open",
+                    "comments_auto_close",
+                    "comments_close_at",
+                    "premoderated",
+                ]
+            },
+        ),
+    ]
+    view_on_site = True
+
+    def get_changeform_initial_data(self, request):
+        return {
+            "author": request.user.pk,
+            **super().get_changeform_initial_data(request),
+        }

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from . import views
+from .feeds import LatestArticlesFeed
+from .sitemaps import ArticleSitemap
+
+briefing_patterns = [
+    path("", views.FrontPageView.as_view(), name="front_page"),
+    path("articles/<str:slug>/", views.ArticleView.as_view(), name="article"),
+    path("guidelines/", views.GuidelinesView.as_view(), name="guidelines"),
+    path("feeds/articles/", LatestArticlesFeed(), name="feed"),
+]
+
+urlpatterns = [
+    path("", include((briefing_patterns, "briefing"))),
+    path("", include("comments.urls")),
+    path("", include("briefing.accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"articles": ArticleSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("healthz", views.healthz, name="healthz"),
+]

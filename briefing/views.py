@@ -1,0 +1,59 @@
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .models import Article
+
+
+class FrontPageView(ListView):
+    """Published articles, newest first; each item shows its comment count."""
+
+    paginate_by = 10
+    template_name = "briefing/front_page.html"
+
+    def get_queryset(self):
+        return Article.objects.published().select_related("author")
+
+
+class ArticleView(DetailView):
+    """One published article, then its discussion (pulled in by the template)."""
+
+    template_name = "briefing/article_detail.html"
+
+    def get_queryset(self):
+        return Article.objects.published().select_related("author")
+
+
+class GuidelinesView(TemplateView):
+    template_name = "briefing/guidelines.html"
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain"
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """200 "ok" when the database and the shared cache answer, 503 otherwise."""
+    problems = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:
+        problems.append(f"database: {error.__class__.__name__}")
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        if cache.get("healthz") != "ok":
+            problems.append("cache: value not stored")
+    except Exception as error:
+        problems.append(f"cache: {error.__class__.__name__}")
+    if problems:
+        return HttpResponse(
+            "unavailable: " + "; ".join(problems), status=503, content_type="text/plain"
+        )
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,57 @@
+import uuid
+
+from django import forms
+
+from .models import BODY_MAX_LENGTH, Comment, Report
+
+
+class CommentForm(forms.Form):
+    """A comment or a reply. The author is the signed-in reader, never a field."""
+
+    body = forms.CharField(
+        label="Your comment",
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": BODY_MAX_LENGTH}),
+        error_messages={
+            "required": "Write something first: a comment can't be empty.",
+            "max_length": "A comment can be %(limit_value)d characters at most "
+            "(it has %(show_value)d).",
+        },
+    )
+    reply_to = forms.ModelChoiceField(
+        queryset=Comment.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "The comment you are replying to is not available.",
+        },
+    )
+    # A retried or double-clicked post carries the same key and is stored once.
+    idempotency_key = forms.UUIDField(
+        required=False, widget=forms.HiddenInput, initial=uuid.uuid4
+    )
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply_to"].queryset = Comment.objects.published().filter(
+            article=article
+        )
+
+
+class EditCommentForm(forms.ModelForm):
+    body = CommentForm.base_fields["body"]
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["reason", "details"]
+        widgets = {
+            "reason": forms.RadioSelect,
+            "details": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        }
+        labels = {"reason": "What is wrong with this comment?"}

@@ -1,0 +1,78 @@
+from django import template
+from django.core.paginator import Paginator
+from django.db.models import Count
+
+from ..discussion import Discussion
+from ..models import Comment, Status
+from ..rendering import format_body
+
+register = template.Library()
+
+PROFILE_COMMENTS_PER_PAGE = 20
+
+
+@register.filter
+def comment_body(body: str):
+    """A reader's plain text as safe HTML: escaped, links marked ugc."""
+    return format_body(body)
+
+
+@register.inclusion_tag("comments/_discussion.html", takes_context=True)
+def discussion(context, article):
+    """The discussion under `article`, as the current reader sees it."""
+    request = context["request"]
+    return {
+        "discussion": Discussion(
+            article,
+            request.user,
+            request.GET.get("page"),
+            form=context.get("comment_form"),
+            reply_to=request.GET.get("reply_to"),
+        ),
+        "request": request,
+        "refusal": context.get("refusal", ""),
+        "csrf_token": context.get("csrf_token"),
+        "user": request.user,
+    }
+
+
+@register.inclusion_tag("comments/_profile_comments.html", takes_context=True)
+def profile_comments(context, reader):
+    """A reader's published comments; their own pending and rejected ones too
+    when they look at their own profile."""
+    request = context["request"]
+    comments = (
+        Comment.objects.published()
+        .filter(author=reader)
+        .select_related("article")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(comments, PROFILE_COMMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    own_unpublished = []
+    if request.user == reader:
+        own_unpublished = (
+            Comment.objects.filter(
+                author=reader, status__in=[Status.PENDING, Status.REJECTED]
+            )
+            .select_related("article")
+            .order_by("-created_at")
+        )
+    return {"page": page, "own_unpublished": own_unpublished, "reader": reader}
+
+
+@register.simple_tag
+def annotate_comment_counts(articles) -> str:
+    """Give each article of `articles` its `published_comment_count`, in one query."""
+    articles = list(articles)
+    counts = dict(
+        Comment.objects.published()
+        .filter(article__in=[article.pk for article in articles])
+        .values_list("article")
+        .annotate(total=Count("pk"))
+        .values_list("article", "total")
+    )
+    for article in articles:
+        article.published_comment_count = counts.get(article.pk, 0)
+    return ""

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+urlpatterns = [
+    path("articles/<str:slug>/comments/", views.post_comment, name="post"),
+    path("comments/<int:pk>/", views.permalink, name="permalink"),
+    path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
+    path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
+    path("comments/<int:pk>/report/", views.report_comment, name="report"),
+]

@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from briefing.models import Article
+
+from . import moderation
+from .discussion import comment_url
+from .forms import CommentForm, EditCommentForm, ReportForm
+from .models import Comment, Status
+
+
+def _refuse(request, template, context, refusal: moderation.PostingRefused):
+    """Show the form again with the refusal, keeping what the reader typed."""
+    response = render(
+        request,
+        template,
+        {**context, "refusal": refusal.message},
+        status=refusal.status,
+    )
+    if refusal.retry_after:
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+@require_POST
+def post_comment(request, slug):
+    """Post a comment or a reply under a published article.
+
+    Success redirects to the new comment's anchor; a refused post stores
+    nothing and shows the article again with the typed text and the reason
+    (429 with Retry-After for the rate limit).
+    """
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={article.get_absolute_url()}")
+    form = CommentForm(request.POST, article=article)
+    context = {"article": article, "comment_form": form}
+    if not form.is_valid():
+        return render(request, "briefing/article_detail.html", context)
+    try:
+        comment = moderation.post_comment(
+            author=request.user,
+            article=article,
+            body=form.cleaned_data["body"],
+            reply_to=form.cleaned_data["reply_to"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except moderation.PostingRefused as refusal:
+        return _refuse(request, "briefing/article_detail.html", context, refusal)
+    if comment.status == Status.PENDING:
+        messages.info(
+            request,
+            "Thank you. Your comment is awaiting moderation; only you can see it "
+            "until a moderator approves it.",
+        )
+    elif comment.status == Status.REJECTED:
+        messages.warning(
+            request,
+            f"Your comment was rejected: {comment.moderation_reason}. "
+            "See the community guidelines.",
+        )
+    return redirect(comment_url(comment))
+
+
+def permalink(request, pk):
+    """Send the reader to the page and anchor where comment `pk` stands."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("article"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+    own = request.user.is_authenticated and comment.author_id == request.user.pk
+    if comment.status not in (Status.PUBLISHED, Status.DELETED) and not own:
+        raise Http404("No such comment.")
+    return redirect(comment_url(comment))
+
+
+def _own_comment(request, pk) -> Comment:
+    """The signed-in reader's own comment, or 404: ids of others' comments
+    reveal nothing and allow nothing."""
+    return get_object_or_404(
+        Comment.objects.select_related("article", "author").exclude(
+            status=Status.DELETED
+        ),
+        pk=pk,
+        author=request.user,
+    )
+
+
+@login_required
+def edit_comment(request, pk):
+    """The author edits their comment within 15 minutes of posting it."""
+    comment = _own_comment(request, pk)
+    form = EditCommentForm(request.POST or None, instance=comment)
+    context = {"comment": comment, "form": form}
+    if not comment.is_editable:
+        context["refusal"] = "The 15 minutes for editing this comment have passed."
+        return render(request, "comments/edit.html", context, status=403)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.edit_comment(
+                Comment.objects.get(pk=comment.pk), form.cleaned_data["body"]
+            )
+        except moderation.PostingRefused as refusal:
+            return _refuse(request, "comments/edit.html", context, refusal)
+        messages.success(request, "Your comment was updated.")
+        return redirect(comment_url(comment))
+    return render(request, "comments/edit.html", context)
+
+
+@login_required
+def delete_comment(request, pk):
+    """The author deletes their comment (GET asks to confirm, POST deletes)."""
+    comment = _own_comment(request, pk)
+    if request.method == "POST":
+        moderation.delete_comment(comment)
+        messages.success(request, "Your comment was deleted.")
+        return redirect(comment_url(comment))
+    return render(request, "comments/delete.html", {"comment": comment})
+
+
+@login_required
+def report_comment(request, pk):
+    """Report someone else's published comment, once."""
+    comment = get_object_or_404(
+        Comment.objects.published()
+        .select_related("article", "author")
+        .exclude(author=request.user),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+    form = ReportForm(request.POST or None)
+    context = {"comment": comment, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.report_comment(
+                comment,
+                request.user,
+                form.cleaned_data["reason"],
+                form.cleaned_data["details"],
+            )
+        except moderation.AlreadyReported:
+            messages.info(request, "You have already reported this comment.")
+        except moderation.PostingRefused as refusal:
+            return _refuse(request, "comments/report.html", context, refusal)
+        else:
+            messages.success(
+                request, "Thank you. The moderators will look at this comment."
+            )
+        return redirect(comment_url(comment))
+    return render(request, "comments/report.html", context)

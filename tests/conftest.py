@@ -1,0 +1,126 @@
+"""Fixtures shared by the whole suite: readers, an article, a moderator."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from briefing.accounts.models import User
+from briefing.models import Article
+from comments.models import Comment, ModerationSettings, Status
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache outlives a test's database transaction: start each one empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_reader(db):
+    def make(username="reader", display_name="Reader", **extra):
+        extra.setdefault("email", f"{username.replace(' ', '.')}@example.com")
+        return User.objects.create_user(
+            username=username, password=PASSWORD, display_name=display_name, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def reader(make_reader):
+    return make_reader("Paul3390", "Paul")
+
+
+@pytest.fixture
+def other_reader(make_reader):
+    return make_reader("Fizik13", "Alexey")
+
+
+@pytest.fixture
+def editor(make_reader):
+    user = make_reader("editor", "The Editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def moderator(make_reader):
+    user = make_reader("moderator", "The Moderator", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def make_article(db, make_reader):
+    def make(slug="oil-and-gas", **extra):
+        author = (
+            extra.pop("author", None)
+            or User.objects.filter(username="desk").first()
+            or make_reader("desk", "News desk", is_staff=True)
+        )
+        extra.setdefault("published_at", timezone.now() - timedelta(hours=1))
+        return Article.objects.create(
+            slug=slug,
+            title=extra.pop("title", "Russia enters the oil and gas sector"),
+            lead=extra.pop("lead", "Moscow and Pyongyang expand cooperation."),
+            body=extra.pop("body", "A paragraph.\n\n> A quotation\n— he said."),
+            author=author,
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article()
+
+
+@pytest.fixture
+def no_new_reader_premoderation(db):
+    """Most tests are about published comments: trust new readers."""
+    moderation = ModerationSettings.current()
+    moderation.new_reader_premoderation = 0
+    moderation.save()
+    return moderation
+
+
+@pytest.fixture
+def make_comment(db):
+    def make(article, author, body="A comment.", status=Status.PUBLISHED, **extra):
+        return Comment.objects.create(
+            article=article, author=author, body=body, status=status, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def signed_in(client, reader):
+    client.force_login(reader)
+    return client
+
+
+@pytest.fixture
+def csrf_client():
+    return Client(enforce_csrf_checks=True)
