@@ -16,7 +16,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s()<>\"]+)\)")
-_ATTRIBUTION = re.compile(r"^\s*(?:—|–|-{1,2})\s*")
+_ATTRIBUTION = re.compile(r"^\s*(?:\u2014|\u2013|-{1,2})\s*")
 
 
 def _inline(text: str) -> SafeString:

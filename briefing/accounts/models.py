@@ -28,7 +28,8 @@ class User(AbstractUser):
     """A reader (and, with staff rights, an editor or a moderator).
 
     `username_key` is the skeleton of the username: unique, so nobody can
-    register "paul3390" or "Раul3390" (Cyrillic "Р", "а") beside "Paul3390".
+    register "paul3390", or "Paul3390" spelt with Cyrillic letters, beside
+    "Paul3390".
     """
 
     username = models.CharField(
