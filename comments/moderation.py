@@ -13,7 +13,7 @@ from uuid import UUID
 
 from django.conf import settings as django_settings
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -152,6 +152,9 @@ class Standing:
     approved_comments: int
     recent_comments: int
     existing_comment_id: int | None
+    # Whether the reader has an active sanction: most have none, and knowing
+    # it here spares every post a query for sanctions (issue 7's budget).
+    sanctioned: bool
 
 
 def _standing(
@@ -174,8 +177,11 @@ def _standing(
             existing_comment_id=Subquery(
                 own.filter(idempotency_key=idempotency_key).values("pk")[:1]
             ),
+            sanctioned=Exists(Sanction.objects.active().filter(reader=OuterRef("pk"))),
         )
-        .values("approved_comments", "recent_comments", "existing_comment_id")
+        .values(
+            "approved_comments", "recent_comments", "existing_comment_id", "sanctioned"
+        )
         .get()
     )
     return Standing(**row)
@@ -207,7 +213,7 @@ def post_comment(
         standing = _standing(author, moderation, idempotency_key)
         if standing.existing_comment_id is not None:
             return Comment.objects.get(pk=standing.existing_comment_id)
-        sanctions = _posting_sanctions(author)
+        sanctions = _posting_sanctions(author) if standing.sanctioned else []
         if (
             django_settings.BRIEFING_RATE_LIMITS
             and standing.recent_comments >= moderation.posting_limit
@@ -253,7 +259,7 @@ def edit_comment(comment: Comment, body: str) -> Comment:
     moderation = ModerationSettings.current()
     with transaction.atomic():
         standing = _standing(comment.author, moderation, None)
-        sanctions = _posting_sanctions(comment.author)
+        sanctions = _posting_sanctions(comment.author) if standing.sanctioned else []
         CommentRevision.objects.create(
             comment=comment,
             body=comment.body,

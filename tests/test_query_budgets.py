@@ -1,0 +1,221 @@
+"""Query budgets of the busiest pages, whatever the size of the discussion.
+
+A budget counts the statements that read or write data: the transaction
+control that SQLite's IMMEDIATE mode adds (BEGIN, SAVEPOINT, RELEASE, COMMIT)
+is not work the page asks for, and PostgreSQL records no BEGIN at all, so
+counting it would make the same page cost differently on the two databases.
+
+Each page is requested once before it is measured: the moderation settings
+and the session live in the shared cache, and a reader's "last seen" is
+written at most once a minute, so the first request after a cleared cache
+is not what readers pay.
+"""
+
+import itertools
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from comments.models import Comment, Status
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS_ARTICLE_BUDGET = 3
+SIGNED_IN_ARTICLE_BUDGET = 5
+POSTING_BUDGET = 6
+
+_TRANSACTION_CONTROL = re.compile(
+    r"^\s*(BEGIN|SAVEPOINT|RELEASE|COMMIT|ROLLBACK)\b", re.IGNORECASE
+)
+
+
+class DataStatements:
+    """The statements run inside a `counting_statements()` block, less
+    transaction control."""
+
+    def __init__(self, captured: CaptureQueriesContext):
+        self._captured = captured
+
+    @property
+    def sql(self) -> list[str]:
+        return [
+            query["sql"]
+            for query in self._captured.captured_queries
+            if not _TRANSACTION_CONTROL.match(query["sql"])
+        ]
+
+    def __len__(self) -> int:
+        return len(self.sql)
+
+    def __str__(self) -> str:
+        return "\n".join(f"{n}. {sql}" for n, sql in enumerate(self.sql, start=1))
+
+
+@contextmanager
+def counting_statements() -> Iterator[DataStatements]:
+    with CaptureQueriesContext(connection) as captured:
+        yield DataStatements(captured)
+
+
+def test_counting_statements_ignores_transaction_control(reader):
+    with counting_statements() as statements, connection.cursor() as cursor:
+        cursor.execute("SAVEPOINT budget")
+        cursor.execute("SELECT 1")
+        cursor.execute("RELEASE SAVEPOINT budget")
+
+    assert statements.sql == ["SELECT 1"]
+
+
+def _discussion(article, authors, size: int) -> None:
+    """`size` published comments by `authors` in turn, each answering the one
+    before, some deleted, as a real discussion would have them."""
+    start = timezone.now() - timedelta(hours=2)
+    comments = Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            author=authors[n % len(authors)],
+            body=f"Comment number {n}, see https://example.com/{n}",
+            status=Status.DELETED if n % 17 == 16 else Status.PUBLISHED,
+            created_at=start + timedelta(seconds=n),
+        )
+        for n in range(size)
+    )
+    for earlier, later in itertools.pairwise(comments):
+        later.reply_to = earlier
+    Comment.objects.bulk_update(comments[1:], ["reply_to"])
+
+
+@pytest.fixture
+def authors(make_reader):
+    seen = timezone.now()
+    return [
+        make_reader(f"author{n}", f"Author {n}", last_seen=seen if n % 2 else None)
+        for n in range(5)
+    ]
+
+
+def _article_page_statements(client, article) -> DataStatements:
+    url = article.get_absolute_url()
+    client.get(url)
+    with counting_statements() as statements:
+        response = client.get(url)
+    assert response.status_code == 200
+    return statements
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_anonymous_article_page_within_budget(client, make_article, authors, size):
+    article = make_article()
+    _discussion(article, authors, size)
+
+    statements = _article_page_statements(client, article)
+
+    assert len(statements) <= ANONYMOUS_ARTICLE_BUDGET, str(statements)
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_signed_in_article_page_within_budget(
+    signed_in, reader, make_article, make_comment, authors, size
+):
+    article = make_article()
+    _discussion(article, authors, size)
+    make_comment(article, reader, "Mine, awaiting moderation.", Status.PENDING)
+
+    statements = _article_page_statements(signed_in, article)
+
+    assert len(statements) <= SIGNED_IN_ARTICLE_BUDGET, str(statements)
+
+
+def test_article_page_costs_the_same_with_10_and_1000_comments(
+    client, reader, make_article, authors
+):
+    small, large = make_article("small"), make_article("large")
+    _discussion(small, authors, 10)
+    _discussion(large, authors, 1000)
+    client.force_login(reader)
+
+    counts = [len(_article_page_statements(client, a)) for a in (small, large)]
+    client.logout()
+    anonymous = [len(_article_page_statements(client, a)) for a in (small, large)]
+
+    assert counts[0] == counts[1]
+    assert anonymous[0] == anonymous[1]
+
+
+def test_later_page_of_a_long_discussion_within_budget(client, make_article, authors):
+    article = make_article()
+    _discussion(article, authors, 1000)
+    url = f"{article.get_absolute_url()}?page=15"
+    client.get(url)
+
+    with counting_statements() as statements:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert len(statements) <= ANONYMOUS_ARTICLE_BUDGET, str(statements)
+
+
+def test_posting_a_comment_within_budget(
+    signed_in, article, authors, no_new_reader_premoderation
+):
+    _discussion(article, authors, 100)
+    url = reverse("comments:post", args=[article.slug])
+    signed_in.post(url, {"body": "Warming up.", "idempotency_key": uuid.uuid4()})
+
+    with counting_statements() as statements:
+        response = signed_in.post(
+            url, {"body": "Within budget.", "idempotency_key": uuid.uuid4()}
+        )
+
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Within budget.").exists()
+    assert len(statements) <= POSTING_BUDGET, str(statements)
+
+
+def test_posting_a_reply_within_budget(
+    signed_in, article, authors, no_new_reader_premoderation
+):
+    _discussion(article, authors, 100)
+    answered = Comment.objects.published().last()
+    url = reverse("comments:post", args=[article.slug])
+    signed_in.post(url, {"body": "Warming up.", "idempotency_key": uuid.uuid4()})
+
+    with counting_statements() as statements:
+        response = signed_in.post(
+            url,
+            {
+                "body": "A reply.",
+                "reply_to": answered.pk,
+                "idempotency_key": uuid.uuid4(),
+            },
+        )
+
+    assert response.status_code == 302
+    assert Comment.objects.get(body="A reply.").reply_to == answered
+    assert len(statements) <= POSTING_BUDGET, str(statements)
+
+
+def test_front_page_cost_does_not_grow_with_articles_or_comments(
+    client, make_article, authors
+):
+    counts = []
+    for batch in range(2):
+        for n in range(12):
+            article = make_article(f"article-{batch}-{n}")
+            _discussion(article, authors, 5 + 20 * batch)
+        client.get("/")
+        with counting_statements() as statements:
+            response = client.get("/")
+        assert response.status_code == 200
+        counts.append(len(statements))
+
+    assert counts[0] == counts[1]
+    assert counts[1] <= 3
