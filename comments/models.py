@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,8 +36,20 @@ class Rule(models.TextChoices):
 class CommentQuerySet(models.QuerySet):
     def visible(self):
         """What everyone sees in a discussion: published comments, and the
-        placeholders of deleted ones, which keep numbering and replies readable."""
-        return self.filter(status__in=[Status.PUBLISHED, Status.DELETED])
+        placeholders of deleted ones, which keep numbering and replies readable.
+
+        A comment its author withdrew while it was pending or rejected leaves
+        no placeholder: nobody saw it, so it never had a number.
+        """
+        withdrawn_unseen = ModerationEvent.objects.filter(
+            comment=OuterRef("pk"),
+            to_status=Status.DELETED,
+            from_status__in=[Status.PENDING, Status.REJECTED],
+        )
+        return self.filter(
+            Q(status=Status.PUBLISHED)
+            | Q(~Exists(withdrawn_unseen), status=Status.DELETED)
+        )
 
     def published(self):
         return self.filter(status=Status.PUBLISHED)

@@ -174,8 +174,12 @@ def _standing(
         .annotate(
             approved_comments=_count(own.filter(status=Status.PUBLISHED)),
             recent_comments=_count(own.filter(created_at__gte=since)),
+            # A post without a key is always new (filter(key=None) would
+            # match the reader's earlier keyless comments).
             existing_comment_id=Subquery(
-                own.filter(idempotency_key=idempotency_key).values("pk")[:1]
+                own.filter(
+                    idempotency_key__isnull=False, idempotency_key=idempotency_key
+                ).values("pk")[:1]
             ),
             sanctioned=Exists(Sanction.objects.active().filter(reader=OuterRef("pk"))),
         )

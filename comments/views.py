@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from briefing.models import Article
@@ -36,7 +36,7 @@ def post_comment(request, slug):
     """
     article = get_object_or_404(Article.objects.published(), slug=slug)
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={article.get_absolute_url()}")
+        return redirect_to_login(f"{article.get_absolute_url()}#comments")
     form = CommentForm(request.POST, article=article)
     context = {"article": article, "comment_form": form}
     if not form.is_valid():
@@ -51,6 +51,12 @@ def post_comment(request, slug):
         )
     except moderation.PostingRefused as refusal:
         return _refuse(request, "briefing/article_detail.html", context, refusal)
+    _tell_status(request, comment)
+    return redirect(comment_url(comment))
+
+
+def _tell_status(request, comment: Comment, published: str = "") -> None:
+    """Tell the author where their new or edited comment stands."""
     if comment.status == Status.PENDING:
         messages.info(
             request,
@@ -63,7 +69,8 @@ def post_comment(request, slug):
             f"Your comment was rejected: {comment.moderation_reason}. "
             "See the community guidelines.",
         )
-    return redirect(comment_url(comment))
+    elif published:
+        messages.success(request, published)
 
 
 def permalink(request, pk):
@@ -102,13 +109,16 @@ def edit_comment(request, pk):
         return render(request, "comments/edit.html", context, status=403)
     if request.method == "POST" and form.is_valid():
         try:
-            moderation.edit_comment(
-                Comment.objects.get(pk=comment.pk), form.cleaned_data["body"]
+            # A fresh copy: validating the form already wrote the new body
+            # into `comment`, and the old one goes into the revision.
+            edited = moderation.edit_comment(
+                Comment.objects.select_related("article", "author").get(pk=comment.pk),
+                form.cleaned_data["body"],
             )
         except moderation.PostingRefused as refusal:
             return _refuse(request, "comments/edit.html", context, refusal)
-        messages.success(request, "Your comment was updated.")
-        return redirect(comment_url(comment))
+        _tell_status(request, edited, "Your comment was updated.")
+        return redirect(comment_url(edited))
     return render(request, "comments/edit.html", context)
 
 

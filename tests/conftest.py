@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: readers, an article, a moderator."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -124,3 +125,17 @@ def signed_in(client, reader):
 @pytest.fixture
 def csrf_client():
     return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def form_token():
+    """Read the CSRF token a page's form carries, as a browser sends it back."""
+
+    def token(response) -> str:
+        match = re.search(
+            r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode()
+        )
+        assert match, "the page has no form with a CSRF token"
+        return match.group(1)
+
+    return token

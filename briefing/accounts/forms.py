@@ -1,12 +1,32 @@
+import re
+
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 
 from briefing.text import skeleton
 
+from .antiautomation import SignUpTrap
 from .models import User
 
+# Bidirectional embedding, override and isolate controls: in a name they can
+# turn the text shown after it around ("Paul" + U+202E + "gnp.exe").
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
-class SignUpForm(BaseUserCreationForm):
+
+def clean_display_name(value: str) -> str:
+    if _BIDI_CONTROLS.search(value):
+        raise forms.ValidationError(
+            "A display name can't contain invisible text-direction characters.",
+            code="invalid",
+        )
+    return value
+
+
+class SignUpForm(SignUpTrap, BaseUserCreationForm):
+    taken_message = (
+        "A reader with that username, or one that looks the same, already exists."
+    )
+
     class Meta:
         model = User
         fields = ["username", "display_name", "email"]
@@ -19,16 +39,19 @@ class SignUpForm(BaseUserCreationForm):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
+        # Unique ignoring case and look-alike letters: "paul3390" or a
+        # "Paul3390" spelt with Cyrillic letters would pose as him.
         if User.objects.filter(username_key=skeleton(username)).exists():
-            raise forms.ValidationError(
-                "A reader with that username, or one that looks the same, "
-                "already exists.",
-                code="unique",
-            )
+            raise forms.ValidationError(self.taken_message, code="unique")
         return username
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data["display_name"])
 
 
 class AccountForm(forms.ModelForm):
+    """The reader's own display name and e-mail; nothing else is reachable."""
+
     class Meta:
         model = User
         fields = ["display_name", "email"]
@@ -37,3 +60,6 @@ class AccountForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["display_name"].required = True
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data["display_name"])

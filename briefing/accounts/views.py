@@ -2,16 +2,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import RedirectURLMixin
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from .antiautomation import SignUpLimit
 from .forms import AccountForm, SignUpForm
 from .models import User
 
 
-class SignUpView(RedirectURLMixin, CreateView):
+class SignUpView(SignUpLimit, RedirectURLMixin, CreateView):
     """Create a reader, sign them in and send them back where they came from.
 
     `next` is honoured only when it points at this site (RedirectURLMixin).
@@ -21,8 +23,21 @@ class SignUpView(RedirectURLMixin, CreateView):
     template_name = "accounts/signup.html"
     next_page = reverse_lazy("briefing:front_page")
 
+    def get_context_data(self, **kwargs):
+        # Only a `next` that passed the safety check goes back into the form.
+        return super().get_context_data(
+            **kwargs, **{self.redirect_field_name: self.get_redirect_url()}
+        )
+
     def form_valid(self, form):
-        user = form.save()
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # Two sign-ups raced for the same (or a look-alike) username; the
+            # form's check saw neither, the unique username_key caught it.
+            form.add_error("username", form.taken_message)
+            return self.form_invalid(form)
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, f"Welcome to Briefing, {user.display_name}.")
         return redirect(self.get_success_url())

@@ -17,6 +17,11 @@ def comment_body(body: str):
     return format_body(body)
 
 
+def _comment_id(value: str) -> int | None:
+    """A comment id from a "Reply" link, or None: nothing else is echoed back."""
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 @register.inclusion_tag("comments/_discussion.html", takes_context=True)
 def discussion(context, article):
     """The discussion under `article`, as the current reader sees it."""
@@ -27,7 +32,7 @@ def discussion(context, article):
             request.user,
             request.GET.get("page"),
             form=context.get("comment_form"),
-            reply_to=request.GET.get("reply_to"),
+            reply_to=_comment_id(request.GET.get("reply_to", "")),
         ),
         "request": request,
         "refusal": context.get("refusal", ""),
