@@ -98,10 +98,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     from psycopg_pool import ConnectionPool
 
     # A pool per worker; check() drops connections killed by a server restart.
+    # While the server is down a request waits for a connection at most
+    # `timeout` seconds, then fails with an error page: well within gunicorn's
+    # timeout, which would otherwise kill the worker and cut the connection.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": env.int("BRIEFING_DB_POOL_SIZE", default=4),
+        "timeout": env.float("BRIEFING_DB_POOL_TIMEOUT", default=10),
         "check": ConnectionPool.check_connection,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

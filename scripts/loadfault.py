@@ -1,0 +1,399 @@
+#!/usr/bin/env python
+"""Load and faults against gunicorn with several workers, then a count in the
+database: is every acknowledged comment stored exactly once?
+
+Loopback only, bounded by time (--duration) and by requests (--max-requests);
+it stops by itself and stops the gunicorn it started. Its database is its own
+(SQLite /tmp/loadfault.sqlite3 or the PostgreSQL database briefing_loadfault),
+never the repository's var/db.sqlite3.
+
+    .venv/bin/python scripts/loadfault.py                 # SQLite
+    .venv/bin/python scripts/loadfault.py --db postgres   # PostgreSQL + Redis
+
+Readers sign up through the real /accounts/signup/, then post through the real
+POST /articles/<slug>/comments/ (CSRF token, `body`, the form's hidden
+`idempotency_key`) while anonymous visitors read. Each body starts with a
+unique marker. A post whose connection fails or that answers 5xx is retried
+with the same idempotency key, as a browser resubmitting the form would.
+
+During the load: SIGHUP to the master (a graceful reload), SIGKILL of one
+worker, and on PostgreSQL a restart of the PostgreSQL cluster. Exit status 1
+when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+from loadlib import (
+    Browser,
+    Gunicorn,
+    Recorder,
+    article_path,
+    comments_path,
+    django_env,
+    fresh_database,
+    latency_ms,
+    prepare_site,
+    print_figures,
+    stored_comments,
+    wait_for_port_free,
+)
+
+ACKNOWLEDGED = (302, 303)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--database-url", help="overrides the --db default")
+    parser.add_argument("--cache-url", help="overrides the --db default")
+    parser.add_argument("--port", type=int, default=8021)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--writers", type=int, default=8, help="posting readers")
+    parser.add_argument("--readers", type=int, default=4, help="anonymous readers")
+    parser.add_argument("--duration", type=float, default=45, help="seconds")
+    parser.add_argument("--max-requests", type=int, default=20000)
+    parser.add_argument(
+        "--pg-cluster",
+        default="main",
+        help="cluster to restart (pg_ctlcluster <version> <cluster> restart)",
+    )
+    parser.add_argument("--no-pg-restart", action="store_true")
+    args = parser.parse_args()
+    if args.db == "sqlite":
+        args.database_url = args.database_url or "sqlite:////tmp/loadfault.sqlite3"
+        args.cache_url = args.cache_url or "filecache:///tmp/loadfault-cache"
+    else:
+        args.database_url = (
+            args.database_url or "postgres://postgres@127.0.0.1:5432/briefing_loadfault"
+        )
+        args.cache_url = args.cache_url or "redis://127.0.0.1:6379/14"
+    return args
+
+
+class Load:
+    """Writers and readers in threads until `stop` is set."""
+
+    def __init__(self, recorder: Recorder, port: int, max_requests: int):
+        self.recorder = recorder
+        self.port = port
+        self.max_requests = max_requests
+        self.stop = threading.Event()
+        self.prefix = f"lf{uuid.uuid4().hex[:8]}-"
+        self.acknowledged: dict[str, int] = {}  # marker -> comment id
+        self.retried_then_acknowledged = 0
+        self.refused: Counter[int] = Counter()
+        self.abandoned: list[str] = []
+        self.attempted = 0
+        self.lock = threading.Lock()
+
+    def over_budget(self) -> bool:
+        return len(self.recorder.events) >= self.max_requests
+
+    def writer(self, number: int, browser: Browser) -> None:
+        sequence = 0
+        while not self.stop.is_set() and not self.over_budget():
+            page = self.recorder.call(browser, "read", "GET", article_path())
+            token = page and page.form_field("csrfmiddlewaretoken")
+            if not token:
+                time.sleep(0.2)
+                continue
+            key = page.form_field("idempotency_key") or str(uuid.uuid4())
+            marker = f"{self.prefix}{number}-{sequence}"
+            sequence += 1
+            with self.lock:
+                self.attempted += 1
+            self.post_until_answered(browser, marker, token, key)
+
+    def post_until_answered(
+        self, browser: Browser, marker: str, token: str, key: str
+    ) -> None:
+        """Post once; on a cut connection or a 5xx, resubmit the same form
+        (same idempotency key) until it is answered, for at most a minute."""
+        form = {
+            "csrfmiddlewaretoken": token,
+            "body": f"{marker} says: load and fault, comment under test.",
+            "idempotency_key": key,
+        }
+        give_up = time.monotonic() + 60
+        for attempt in range(1, 1000):
+            response = self.recorder.call(
+                browser, "post", "POST", comments_path(), form
+            )
+            if response is not None and response.status in ACKNOWLEDGED:
+                with self.lock:
+                    self.acknowledged[marker] = response.comment_id()
+                    self.retried_then_acknowledged += attempt > 1
+                return
+            if response is not None and response.status < 500:
+                with self.lock:
+                    self.refused[response.status] += 1
+                return
+            if time.monotonic() > give_up:
+                break
+            time.sleep(min(0.25 * attempt, 2))
+        with self.lock:
+            self.abandoned.append(marker)
+
+    def reader(self) -> None:
+        paths = [article_path(), "/"]
+        turn = 0
+        while not self.stop.is_set() and not self.over_budget():
+            if self.recorder.call(Browser(self.port), "read", "GET", paths[turn % 2]):
+                turn += 1
+            else:
+                time.sleep(0.2)
+
+
+class Faults:
+    """The faults, each with the window of time its failures belong to."""
+
+    def __init__(self, recorder: Recorder, server: Gunicorn, workers: int):
+        self.recorder = recorder
+        self.server = server
+        self.workers = workers
+        self.windows: dict[str, tuple[float, float]] = {}
+        self.notes: list[tuple[str, object]] = []
+
+    def reload(self) -> None:
+        """SIGHUP: new workers start, old ones finish their requests and go."""
+        before = set(self.server.workers())
+        start = self.recorder.now()
+        self.server.signal(signal.SIGHUP)
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            current = set(self.server.workers())
+            if not current & before and len(current) >= self.workers:
+                break
+            time.sleep(0.1)
+        replaced = not set(self.server.workers()) & before
+        self.windows["SIGHUP"] = (start, self.recorder.now() + 1)
+        self.notes.append(
+            ("SIGHUP: workers replaced", f"{replaced} ({len(before)} old ones gone)")
+        )
+
+    def kill_worker(self) -> None:
+        """SIGKILL one worker: its request in flight is cut, the master forks
+        a replacement."""
+        victim = self.server.workers()[0]
+        start = self.recorder.now()
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            current = self.server.workers()
+            if victim not in current and len(current) >= self.workers:
+                break
+            time.sleep(0.1)
+        self.windows["SIGKILL"] = (start, self.recorder.now() + 1)
+        self.notes.append(
+            ("SIGKILL: worker replaced", victim not in self.server.workers())
+        )
+
+    def restart_postgresql(self, cluster: str) -> None:
+        version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
+        start = self.recorder.now()
+        subprocess.run(
+            [
+                "pg_ctlcluster",
+                "--skip-systemctl-redirect",
+                version,
+                cluster,
+                "restart",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        ready = self.recorder.now()
+        self.windows["PostgreSQL restart"] = (start, ready)
+        self.notes.append(
+            ("PostgreSQL restart: outage (s)", f"{ready - start:.1f} ({cluster})")
+        )
+
+
+def main() -> int:
+    args = parse_args()
+    wait_for_port_free(args.port)
+    workdir = Path(tempfile.mkdtemp(prefix="loadfault-"))
+    print(f"database {args.database_url}, cache {args.cache_url}, port {args.port}")
+    print(f"gunicorn log {workdir / 'gunicorn.log'}")
+
+    fresh_database(args.database_url)
+    if args.cache_url.startswith("filecache://"):
+        shutil.rmtree(args.cache_url.removeprefix("filecache://"), ignore_errors=True)
+    env = django_env(args.database_url, args.cache_url, BRIEFING_RATE_LIMITS="off")
+    prepare_site(env, new_reader_premoderation=0)
+
+    server = Gunicorn(env, args.port, args.workers, workdir / "gunicorn.log")
+    try:
+        server.wait_ready(args.workers)
+        return run(args, env, server)
+    finally:
+        server.stop()
+
+
+def run(args, env, server: Gunicorn) -> int:
+    recorder = Recorder()
+    load = Load(recorder, args.port, args.max_requests)
+
+    # Sign the writers up at once, through the real form.
+    browsers = [Browser(args.port) for _ in range(args.writers)]
+    signups = [
+        threading.Thread(target=b.sign_up, args=(f"{load.prefix}r{n}",))
+        for n, b in enumerate(browsers)
+    ]
+    for thread in signups:
+        thread.start()
+    for thread in signups:
+        thread.join()
+    signed_in = sum(1 for b in browsers if "sessionid" in b.cookies)
+    if signed_in != args.writers:
+        print(f"only {signed_in} of {args.writers} readers could sign up")
+        return 1
+
+    recorder.began = time.monotonic()
+    threads = [
+        threading.Thread(target=load.writer, args=(n, b), daemon=True)
+        for n, b in enumerate(browsers)
+    ] + [threading.Thread(target=load.reader, daemon=True) for _ in range(args.readers)]
+    for thread in threads:
+        thread.start()
+
+    faults = Faults(recorder, server, args.workers)
+    schedule = [
+        (0.2, "SIGHUP to the master", faults.reload),
+        (0.45, "SIGKILL to a worker", faults.kill_worker),
+    ]
+    if args.db == "postgres" and not args.no_pg_restart:
+        schedule.append(
+            (
+                0.65,
+                "PostgreSQL restart",
+                lambda: faults.restart_postgresql(args.pg_cluster),
+            )
+        )
+    for fraction, name, fault in schedule:
+        while recorder.now() < fraction * args.duration and not load.over_budget():
+            time.sleep(0.1)
+        if load.over_budget():
+            break
+        print(f"  {recorder.now():5.1f}s {name}")
+        fault()
+    while recorder.now() < args.duration and not load.over_budget():
+        time.sleep(0.1)
+    load.stop.set()
+    for thread in threads:
+        thread.join(timeout=90)
+    elapsed = recorder.now()
+
+    return report(args, env, server, recorder, load, faults, elapsed)
+
+
+def report(args, env, server, recorder, load, faults, elapsed) -> int:
+    stored = stored_comments(env, load.prefix)
+    copies = Counter(row["marker"] for row in stored)
+    stored_ids = {row["marker"]: row["id"] for row in stored}
+    lost = [m for m in load.acknowledged if copies[m] == 0]
+    duplicated = [m for m, n in copies.items() if n > 1]
+    wrong_id = [
+        m
+        for m, cid in load.acknowledged.items()
+        if copies[m] == 1 and stored_ids[m] != cid
+    ]
+    events = recorder.events
+    server_errors = [e for e in events if e.status is not None and e.status >= 500]
+
+    def within(name: str, event) -> bool:
+        """Was the request in flight during the fault's window?"""
+        start, end = faults.windows.get(name, (0, -1))
+        return event.started < end and event.started + event.elapsed >= start
+
+    outage = "PostgreSQL restart"
+    failures = recorder.failures()
+    by_window = {
+        name: [e for e in failures if within(name, e)] for name in faults.windows
+    }
+    unexplained = [
+        e for e in failures if not any(within(name, e) for name in faults.windows)
+    ]
+    kill_5xx = [e for e in by_window.get("SIGKILL", []) if e.status is not None]
+    after_recovery = []
+    if outage in faults.windows:
+        after_recovery = [
+            e
+            for e in failures
+            if not within(outage, e) and e.started >= faults.windows[outage][0]
+        ]
+    p50, p99 = latency_ms(events)
+    statuses = Counter(row["status"] for row in stored)
+
+    figures = [
+        ("database", args.database_url),
+        ("gunicorn workers", args.workers),
+        ("posting readers / anonymous readers", f"{args.writers} / {args.readers}"),
+        ("duration (s)", f"{elapsed:.1f}"),
+        ("requests", len(events)),
+        ("requests per second", f"{len(events) / elapsed:.1f}"),
+        ("comment POSTs (with retries)", sum(e.kind == "post" for e in events)),
+        ("comments attempted", load.attempted),
+        ("acknowledged (302)", len(load.acknowledged)),
+        ("  of which after a retry", load.retried_then_acknowledged),
+        ("stored", len(stored)),
+        ("stored statuses", dict(statuses)),
+        ("lost (acknowledged, not stored)", len(lost)),
+        ("duplicated (stored twice or more)", len(duplicated)),
+        ("acknowledged id differs from stored", len(wrong_id)),
+        ("refused (4xx)", dict(load.refused)),
+        ("abandoned after retries", len(load.abandoned)),
+        ("5xx", len(server_errors)),
+        ("connection failures", sum(e.status is None for e in events)),
+        *faults.notes,
+        *((f"failures during {name}", len(found)) for name, found in by_window.items()),
+        ("failures after PostgreSQL was back", len(after_recovery)),
+        ("failures outside fault windows", len(unexplained)),
+        ("latency p50 / p99 (ms)", f"{p50:.0f} / {p99:.0f}"),
+        ("500s logged by the application", server.logged_500s()),
+    ]
+    print_figures("load and fault figures", figures)
+    if failures:
+        print("\nfailed requests (start s, kind, status or error, duration s)")
+        for event in failures[:20]:
+            outcome = event.status or event.error
+            print(
+                f"  {event.started:6.2f}  {event.kind:<5} {outcome}  {event.elapsed:.2f}"
+            )
+
+    checks = {
+        "some comments acknowledged": bool(load.acknowledged),
+        "no acknowledged comment lost": not lost,
+        "no comment duplicated": not duplicated,
+        "acknowledged ids are the stored ones": not wrong_id,
+        "no failure during SIGHUP": not by_window.get("SIGHUP"),
+        "no 5xx at the worker kill": not kill_5xx,
+        "no failure outside the fault windows": not unexplained,
+        "no failure after PostgreSQL was back": not after_recovery,
+        "no 5xx outside the PostgreSQL outage": all(
+            within(outage, e) for e in server_errors
+        ),
+        "no post abandoned": not load.abandoned,
+        "no request refused": not load.refused,
+    }
+    print("\nchecks")
+    for name, passed in checks.items():
+        print(f"  {'PASS' if passed else 'FAIL'}  {name}")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,435 @@
+"""What the load-and-fault and scale scripts share: a scripted browser, the
+Django management commands they prepare a database with, gunicorn processes,
+and the figures they print.
+
+Everything here talks to 127.0.0.1 only, and nothing touches the repository's
+own database: the callers pass a DATABASE_URL of their own.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import ssl
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+DEMO_SLUG = "russia-enters-the-oil-and-gas-sector-of-the-dprk"
+PASSWORD = "load-and-fault correct horse"
+LOOPBACK = "127.0.0.1"
+
+_HIDDEN_INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'([a-z_-]+)="([^"]*)"', re.IGNORECASE)
+_COMMENT_ANCHOR = re.compile(r"#comment-(\d+)$")
+
+
+# --------------------------------------------------------------------------
+# A scripted browser
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    text: str
+    elapsed: float
+
+    def location(self) -> str:
+        return self.headers.get("location", "")
+
+    def comment_id(self) -> int | None:
+        match = _COMMENT_ANCHOR.search(self.location())
+        return int(match.group(1)) if match else None
+
+    def form_field(self, name: str) -> str | None:
+        """The value of the hidden or text input called `name` in the page."""
+        for tag in _HIDDEN_INPUT.findall(self.text):
+            attributes = dict(_ATTRIBUTE.findall(tag))
+            if attributes.get("name") == name:
+                return attributes.get("value", "")
+        return None
+
+
+class Browser:
+    """One reader's browser: keeps cookies, sends Origin and Referer like a
+    real one, opens a connection per request (sync gunicorn workers close
+    them anyway), never follows redirects.
+
+    `port` may be changed between requests to go to another instance with
+    the same cookies. `forwarded_proto` adds X-Forwarded-Proto, as a TLS
+    proxy would, for talking to an instance directly.
+    """
+
+    def __init__(
+        self,
+        port: int,
+        *,
+        https: bool = False,
+        forwarded_proto: str | None = None,
+        timeout: float = 40,
+    ):
+        self.port = port
+        self.https = https
+        self.forwarded_proto = forwarded_proto
+        self.timeout = timeout
+        self.cookies: dict[str, str] = {}
+        self._tls = ssl._create_unverified_context() if https else None
+
+    @property
+    def origin(self) -> str:
+        scheme = "https" if self.https or self.forwarded_proto == "https" else "http"
+        return f"{scheme}://{LOOPBACK}:{self.port}"
+
+    def request(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> Response:
+        """Send one request; connection failures raise OSError or
+        http.client.HTTPException to the caller, who counts them."""
+        headers = {"Connection": "close", "User-Agent": "briefing-loadlib"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if self.forwarded_proto:
+            headers["X-Forwarded-Proto"] = self.forwarded_proto
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + path
+        if self._tls:
+            connection = http.client.HTTPSConnection(
+                LOOPBACK, self.port, timeout=self.timeout, context=self._tls
+            )
+        else:
+            connection = http.client.HTTPConnection(
+                LOOPBACK, self.port, timeout=self.timeout
+            )
+        started = time.monotonic()
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            raw = connection.getresponse()
+            text = raw.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+        elapsed = time.monotonic() - started
+        for header, value in raw.getheaders():
+            if header.lower() == "set-cookie":
+                self._store_cookie(value)
+        return Response(
+            raw.status, {k.lower(): v for k, v in raw.getheaders()}, text, elapsed
+        )
+
+    def _store_cookie(self, header: str) -> None:
+        jar = SimpleCookie()
+        jar.load(header)
+        for name, morsel in jar.items():
+            if morsel["max-age"] == "0" or not morsel.value:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = morsel.value
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def post_form(self, page: Response, path: str, fields: dict[str, str]) -> Response:
+        """POST `fields` with the CSRF token of the form in `page`."""
+        token = page.form_field("csrfmiddlewaretoken")
+        if token is None:
+            raise RuntimeError(f"no CSRF token in the page before {path}")
+        return self.request("POST", path, {"csrfmiddlewaretoken": token, **fields})
+
+    def sign_up(self, username: str) -> Response:
+        """Sign up through the real form; Briefing signs the reader in."""
+        page = self.get("/accounts/signup/")
+        return self.post_form(
+            page,
+            "/accounts/signup/",
+            {
+                "username": username,
+                "display_name": f"Reader {username}",
+                "email": f"{username}@example.com",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
+
+
+def article_path(slug: str = DEMO_SLUG) -> str:
+    return f"/articles/{slug}/"
+
+
+def comments_path(slug: str = DEMO_SLUG) -> str:
+    return f"/articles/{slug}/comments/"
+
+
+# --------------------------------------------------------------------------
+# Preparing a database with the project's own management commands
+
+
+def django_env(database_url: str, cache_url: str, **extra: str) -> dict[str, str]:
+    """The environment of every Django process of a run: its own database and
+    cache, never the repository's."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "BRIEFING_", "GUNICORN_"))
+        and key not in ("DATABASE_URL", "CACHE_URL", "WEB_CONCURRENCY", "PORT", "BIND")
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        CACHE_URL=cache_url,
+        DJANGO_SECRET_KEY="load-test-only-" + "x" * 50,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"manage.py {' '.join(args[:1])} failed:\n{result.stdout}{result.stderr}"
+        )
+    return result.stdout
+
+
+def shell(env: dict[str, str], code: str) -> str:
+    return manage(env, "shell", "--no-imports", "-c", code)
+
+
+def fresh_database(database_url: str) -> None:
+    """Empty the run's database: delete the SQLite file or recreate the
+    PostgreSQL database (never the repository's own)."""
+    parsed = urllib.parse.urlsplit(database_url)
+    if parsed.scheme.startswith("sqlite"):
+        path = Path(parsed.path)
+        if path.resolve().is_relative_to(REPO):
+            raise SystemExit(f"refusing to use the repository's database {path}")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = parsed.path.lstrip("/")
+    if not re.fullmatch(r"[a-z0-9_]+", name) or name in ("postgres", "briefing"):
+        raise SystemExit(f"refusing to recreate database {name!r}")
+    server = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
+
+
+def prepare_site(env: dict[str, str], **moderation: int) -> None:
+    """Schema, demo article, static files manifest and moderation settings.
+
+    The moderation settings row is cached without expiry, so the cache is
+    emptied after it is written (the run's cache is its own).
+    """
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_demo")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    set_moderation(env, **moderation)
+
+
+def set_moderation(env: dict[str, str], **values: int) -> None:
+    assignments = "".join(f"s.{name} = {value!r}; " for name, value in values.items())
+    shell(
+        env,
+        "from django.core.cache import cache; "
+        "from comments.models import ModerationSettings; "
+        "s, _ = ModerationSettings.objects.get_or_create(pk=1); "
+        f"{assignments}s.save(); cache.clear()",
+    )
+
+
+def stored_comments(env: dict[str, str], prefix: str) -> list[dict]:
+    """Every comment whose body starts with `prefix`: marker, id, status."""
+    output = shell(
+        env,
+        "import json; from comments.models import Comment; "
+        f"rows = Comment.objects.filter(body__startswith={prefix!r})"
+        ".values_list('pk', 'body', 'status'); "
+        "print(json.dumps([{'id': p, 'marker': b.split()[0], 'status': s} "
+        "for p, b, s in rows]))",
+    )
+    return json.loads(output.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------
+# gunicorn
+
+
+class Gunicorn:
+    """A gunicorn master started with the repository's gunicorn.conf.py."""
+
+    def __init__(self, env: dict[str, str], port: int, workers: int, log: Path):
+        self.port = port
+        self.log = log
+        self._log_file = log.open("ab")
+        self.process = subprocess.Popen(
+            [GUNICORN, "--config", "gunicorn.conf.py", "briefing.wsgi"],
+            cwd=REPO,
+            env={
+                **env,
+                "PORT": str(port),
+                "WEB_CONCURRENCY": str(workers),
+                "GUNICORN_ACCESS_LOG": "off",
+            },
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def workers(self) -> list[int]:
+        try:
+            children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
+        except FileNotFoundError:
+            return []
+        return [int(pid) for pid in children.split()]
+
+    def wait_ready(self, workers: int, timeout: float = 60) -> None:
+        """Until every worker is up and /healthz answers 200."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn on {self.port} exited; see {self.log}")
+            if len(self.workers()) >= workers:
+                try:
+                    if Browser(self.port, timeout=5).get("/healthz").status == 200:
+                        return
+                except (OSError, http.client.HTTPException):
+                    pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn on {self.port} not ready; see {self.log}")
+
+    def signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+    def stop(self, timeout: float = 40) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log_file.close()
+
+    def logged_500s(self) -> int:
+        """500s the application logged (each with its traceback)."""
+        return self.log.read_text(errors="replace").count("Internal Server Error:")
+
+
+def wait_for_port_free(port: int, timeout: float = 10) -> None:
+    """Refuse to start on a port someone else is using."""
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with socket.socket() as probe:
+            if probe.connect_ex((LOOPBACK, port)) != 0:
+                return
+        if time.monotonic() > deadline:
+            raise SystemExit(f"port {port} is in use; choose another with --port")
+        time.sleep(0.5)
+
+
+# --------------------------------------------------------------------------
+# Recording what happened
+
+
+@dataclass
+class Event:
+    started: float  # seconds since the run began
+    elapsed: float
+    kind: str  # "read", "post", "signup", ...
+    status: int | None  # None: the connection failed
+    error: str = ""
+    port: int = 0
+
+
+@dataclass
+class Recorder:
+    began: float = field(default_factory=time.monotonic)
+    events: list[Event] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def now(self) -> float:
+        return time.monotonic() - self.began
+
+    def call(self, browser: Browser, kind: str, method: str, path: str, form=None):
+        """One request, recorded; returns the Response or None if it failed."""
+        started = self.now()
+        try:
+            response = browser.request(method, path, form)
+        except (OSError, http.client.HTTPException) as error:
+            self.add(
+                Event(
+                    started,
+                    self.now() - started,
+                    kind,
+                    None,
+                    type(error).__name__,
+                    browser.port,
+                )
+            )
+            return None
+        self.add(
+            Event(started, response.elapsed, kind, response.status, "", browser.port)
+        )
+        return response
+
+    def add(self, event: Event) -> None:
+        with self.lock:
+            self.events.append(event)
+
+    def failures(self, start: float = 0, end: float = float("inf")) -> list[Event]:
+        """Connection failures and 5xx that began in [start, end)."""
+        return [
+            e
+            for e in self.events
+            if start <= e.started < end and (e.status is None or e.status >= 500)
+        ]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def latency_ms(events: list[Event]) -> tuple[float, float]:
+    answered = [e.elapsed for e in events if e.status is not None]
+    return percentile(answered, 0.50) * 1000, percentile(answered, 0.99) * 1000
+
+
+def print_figures(title: str, figures: list[tuple[str, object]]) -> None:
+    print(f"\n{title}")
+    width = max(len(name) for name, _ in figures)
+    for name, value in figures:
+        print(f"  {name:<{width}}  {value}")
