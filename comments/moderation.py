@@ -381,6 +381,9 @@ def report_comment(
     moderation = ModerationSettings.current()
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=reporter.pk).exists()
+        # A banned or suspended reader may read, not act on the discussion:
+        # reports would hold others' comments for them.
+        _posting_sanctions(reporter)
         if Report.objects.filter(comment=comment, reporter=reporter).exists():
             raise AlreadyReported
         if django_settings.BRIEFING_RATE_LIMITS:

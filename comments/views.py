@@ -10,7 +10,7 @@ from briefing.models import Article
 from . import moderation
 from .discussion import comment_url
 from .forms import CommentForm, EditCommentForm, ReportForm
-from .models import Comment, Status
+from .models import Comment, Rule, Status
 
 
 def _refuse(request, template, context, refusal: moderation.PostingRefused):
@@ -61,7 +61,13 @@ def _tell_status(request, comment: Comment, published: str = "") -> None:
         messages.info(
             request,
             "Thank you. Your comment is awaiting moderation; only you can see it "
-            "until a moderator approves it.",
+            "until a moderator approves it."
+            # An always-premoderated reader is told why (the sanction's words).
+            + (
+                f" {comment.moderation_reason}"
+                if comment.rule == Rule.PREMODERATED_READER
+                else ""
+            ),
         )
     elif comment.status == Status.REJECTED:
         messages.warning(
@@ -135,14 +141,20 @@ def delete_comment(request, pk):
 
 @login_required
 def report_comment(request, pk):
-    """Report someone else's published comment, once."""
+    """Report someone else's published comment, once.
+
+    A reader's own comment is not theirs to report (403); a comment others
+    can't see cannot be reported at all (404).
+    """
     comment = get_object_or_404(
-        Comment.objects.published()
-        .select_related("article", "author")
-        .exclude(author=request.user),
+        Comment.objects.published().select_related("article", "author"),
         pk=pk,
         article__in=Article.objects.published(),
     )
+    if comment.author_id == request.user.pk:
+        context = {"comment": comment, "form": None}
+        refusal = moderation.PostingRefused("You can't report your own comment.")
+        return _refuse(request, "comments/report.html", context, refusal)
     form = ReportForm(request.POST or None)
     context = {"comment": comment, "form": form}
     if request.method == "POST" and form.is_valid():

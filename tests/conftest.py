@@ -4,9 +4,10 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from briefing.accounts.models import User
@@ -139,3 +140,23 @@ def form_token():
         return match.group(1)
 
     return token
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_file_cache(tmp_path_factory):
+    """Give this test run a file cache of its own.
+
+    The default file cache, var/cache, is also the running demo's and every
+    other test run's on the machine: clearing it there (_empty_cache) would
+    empty theirs, and their clearing would change what this run counts (a
+    query budget measured on a warm cache). Redis (CACHE_URL) stays as set.
+    """
+    cache_settings = settings.CACHES["default"]
+    if not cache_settings["BACKEND"].endswith("FileBasedCache"):
+        yield
+        return
+    location = str(tmp_path_factory.mktemp("cache"))
+    with override_settings(
+        CACHES={"default": {**cache_settings, "LOCATION": location}}
+    ):
+        yield

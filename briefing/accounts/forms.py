@@ -1,20 +1,13 @@
-import re
-
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
 
 from briefing.text import skeleton
 
-from .antiautomation import SignUpTrap
-from .models import User
-
-# Bidirectional embedding, override and isolate controls: in a name they can
-# turn the text shown after it around ("Paul" + U+202E + "gnp.exe").
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+from .models import BIDI_CONTROLS, User
 
 
 def clean_display_name(value: str) -> str:
-    if _BIDI_CONTROLS.search(value):
+    if BIDI_CONTROLS.search(value):
         raise forms.ValidationError(
             "A display name can't contain invisible text-direction characters.",
             code="invalid",
@@ -22,7 +15,7 @@ def clean_display_name(value: str) -> str:
     return value
 
 
-class SignUpForm(SignUpTrap, BaseUserCreationForm):
+class SignUpForm(BaseUserCreationForm):
     taken_message = (
         "A reader with that username, or one that looks the same, already exists."
     )

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -9,6 +10,10 @@ from django.utils import timezone
 from briefing.text import skeleton
 
 ONLINE_WINDOW = timedelta(minutes=5)
+
+# Bidirectional embedding, override and isolate controls: in a name they can
+# turn the text shown after it around ("Paul" + U+202E + "gnp.exe").
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 username_validator = RegexValidator(
     # Letters of any alphabet, digits and . @ + - _, with single inner spaces
