@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install install-dev migrate demo run test lint migrations-check clean
+.PHONY: install install-dev migrate demo run test lint migrations-check clean load-test scale-test
 
 # Python 3.13 from pyenv when it is there, else python3.13 on PATH.
 $(VENV)/bin/python:
@@ -42,6 +42,20 @@ test: install-dev
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Load and faults against gunicorn (SIGHUP, SIGKILL of a worker), on SQLite,
+# then on PostgreSQL + Redis with a restart of the PostgreSQL cluster
+# PG_CLUSTER: everything else using that cluster sees the outage too.
+# docs/load-and-fault.md explains the figures.
+PG_CLUSTER ?= main
+load-test: install
+	$(PY) scripts/loadfault.py $(LOADFAULT_ARGS)
+	$(PY) scripts/loadfault.py --db postgres --pg-cluster $(PG_CLUSTER) $(LOADFAULT_ARGS)
+
+# Two gunicorn instances behind nginx (installed with apt-get if missing) on
+# the PostgreSQL and Redis of 127.0.0.1; a few minutes. docs/deploy.md.
+scale-test: install
+	$(PY) scripts/scale_test.py $(SCALE_TEST_ARGS)
 
 migrations-check: install-dev
 	$(PY) manage.py makemigrations --check --dry-run

@@ -32,26 +32,20 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections import Counter
 from pathlib import Path
 
 from loadlib import (
     Browser,
     Gunicorn,
+    Load,
     Recorder,
-    article_path,
-    comments_path,
     django_env,
     fresh_database,
     latency_ms,
     prepare_site,
     print_figures,
-    stored_comments,
     wait_for_port_free,
 )
-
-ACKNOWLEDGED = (302, 303)
 
 
 def parse_args() -> argparse.Namespace:
@@ -83,80 +77,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-class Load:
-    """Writers and readers in threads until `stop` is set."""
-
-    def __init__(self, recorder: Recorder, port: int, max_requests: int):
-        self.recorder = recorder
-        self.port = port
-        self.max_requests = max_requests
-        self.stop = threading.Event()
-        self.prefix = f"lf{uuid.uuid4().hex[:8]}-"
-        self.acknowledged: dict[str, int] = {}  # marker -> comment id
-        self.retried_then_acknowledged = 0
-        self.refused: Counter[int] = Counter()
-        self.abandoned: list[str] = []
-        self.attempted = 0
-        self.lock = threading.Lock()
-
-    def over_budget(self) -> bool:
-        return len(self.recorder.events) >= self.max_requests
-
-    def writer(self, number: int, browser: Browser) -> None:
-        sequence = 0
-        while not self.stop.is_set() and not self.over_budget():
-            page = self.recorder.call(browser, "read", "GET", article_path())
-            token = page and page.form_field("csrfmiddlewaretoken")
-            if not token:
-                time.sleep(0.2)
-                continue
-            key = page.form_field("idempotency_key") or str(uuid.uuid4())
-            marker = f"{self.prefix}{number}-{sequence}"
-            sequence += 1
-            with self.lock:
-                self.attempted += 1
-            self.post_until_answered(browser, marker, token, key)
-
-    def post_until_answered(
-        self, browser: Browser, marker: str, token: str, key: str
-    ) -> None:
-        """Post once; on a cut connection or a 5xx, resubmit the same form
-        (same idempotency key) until it is answered, for at most a minute."""
-        form = {
-            "csrfmiddlewaretoken": token,
-            "body": f"{marker} says: load and fault, comment under test.",
-            "idempotency_key": key,
-        }
-        give_up = time.monotonic() + 60
-        for attempt in range(1, 1000):
-            response = self.recorder.call(
-                browser, "post", "POST", comments_path(), form
-            )
-            if response is not None and response.status in ACKNOWLEDGED:
-                with self.lock:
-                    self.acknowledged[marker] = response.comment_id()
-                    self.retried_then_acknowledged += attempt > 1
-                return
-            if response is not None and response.status < 500:
-                with self.lock:
-                    self.refused[response.status] += 1
-                return
-            if time.monotonic() > give_up:
-                break
-            time.sleep(min(0.25 * attempt, 2))
-        with self.lock:
-            self.abandoned.append(marker)
-
-    def reader(self) -> None:
-        paths = [article_path(), "/"]
-        turn = 0
-        while not self.stop.is_set() and not self.over_budget():
-            if self.recorder.call(Browser(self.port), "read", "GET", paths[turn % 2]):
-                turn += 1
-            else:
-                time.sleep(0.2)
-
-
 class Faults:
     """The faults, each with the window of time its failures belong to."""
 
@@ -179,7 +99,7 @@ class Faults:
                 break
             time.sleep(0.1)
         replaced = not set(self.server.workers()) & before
-        self.windows["SIGHUP"] = (start, self.recorder.now() + 1)
+        self.windows["SIGHUP"] = (start, self.recorder.now())
         self.notes.append(
             ("SIGHUP: workers replaced", f"{replaced} ({len(before)} old ones gone)")
         )
@@ -196,7 +116,7 @@ class Faults:
             if victim not in current and len(current) >= self.workers:
                 break
             time.sleep(0.1)
-        self.windows["SIGKILL"] = (start, self.recorder.now() + 1)
+        self.windows["SIGKILL"] = (start, self.recorder.now())
         self.notes.append(
             ("SIGKILL: worker replaced", victim not in self.server.workers())
         )
@@ -245,7 +165,7 @@ def main() -> int:
 
 def run(args, env, server: Gunicorn) -> int:
     recorder = Recorder()
-    load = Load(recorder, args.port, args.max_requests)
+    load = Load(recorder, lambda: Browser(args.port), args.max_requests)
 
     # Sign the writers up at once, through the real form.
     browsers = [Browser(args.port) for _ in range(args.writers)]
@@ -257,12 +177,12 @@ def run(args, env, server: Gunicorn) -> int:
         thread.start()
     for thread in signups:
         thread.join()
-    signed_in = sum(1 for b in browsers if "sessionid" in b.cookies)
+    signed_in = sum(b.signed_in() for b in browsers)
     if signed_in != args.writers:
         print(f"only {signed_in} of {args.writers} readers could sign up")
         return 1
 
-    recorder.began = time.monotonic()
+    recorder.start_clock()
     threads = [
         threading.Thread(target=load.writer, args=(n, b), daemon=True)
         for n, b in enumerate(browsers)
@@ -290,6 +210,8 @@ def run(args, env, server: Gunicorn) -> int:
             break
         print(f"  {recorder.now():5.1f}s {name}")
         fault()
+        # Keep the faults' windows apart, so each failure has one cause.
+        time.sleep(2)
     while recorder.now() < args.duration and not load.over_budget():
         time.sleep(0.1)
     load.stop.set()
@@ -301,16 +223,7 @@ def run(args, env, server: Gunicorn) -> int:
 
 
 def report(args, env, server, recorder, load, faults, elapsed) -> int:
-    stored = stored_comments(env, load.prefix)
-    copies = Counter(row["marker"] for row in stored)
-    stored_ids = {row["marker"]: row["id"] for row in stored}
-    lost = [m for m in load.acknowledged if copies[m] == 0]
-    duplicated = [m for m, n in copies.items() if n > 1]
-    wrong_id = [
-        m
-        for m, cid in load.acknowledged.items()
-        if copies[m] == 1 and stored_ids[m] != cid
-    ]
+    count = load.count_stored(env)
     events = recorder.events
     server_errors = [e for e in events if e.status is not None and e.status >= 500]
 
@@ -336,7 +249,6 @@ def report(args, env, server, recorder, load, faults, elapsed) -> int:
             if not within(outage, e) and e.started >= faults.windows[outage][0]
         ]
     p50, p99 = latency_ms(events)
-    statuses = Counter(row["status"] for row in stored)
 
     figures = [
         ("database", args.database_url),
@@ -349,11 +261,11 @@ def report(args, env, server, recorder, load, faults, elapsed) -> int:
         ("comments attempted", load.attempted),
         ("acknowledged (302)", len(load.acknowledged)),
         ("  of which after a retry", load.retried_then_acknowledged),
-        ("stored", len(stored)),
-        ("stored statuses", dict(statuses)),
-        ("lost (acknowledged, not stored)", len(lost)),
-        ("duplicated (stored twice or more)", len(duplicated)),
-        ("acknowledged id differs from stored", len(wrong_id)),
+        ("stored", count.stored),
+        ("stored statuses", count.statuses),
+        ("lost (acknowledged, not stored)", count.lost),
+        ("duplicated (stored twice or more)", count.duplicated),
+        ("acknowledged id differs from stored", count.wrong_id),
         ("refused (4xx)", dict(load.refused)),
         ("abandoned after retries", len(load.abandoned)),
         ("5xx", len(server_errors)),
@@ -376,9 +288,9 @@ def report(args, env, server, recorder, load, faults, elapsed) -> int:
 
     checks = {
         "some comments acknowledged": bool(load.acknowledged),
-        "no acknowledged comment lost": not lost,
-        "no comment duplicated": not duplicated,
-        "acknowledged ids are the stored ones": not wrong_id,
+        "no acknowledged comment lost": not count.lost,
+        "no comment duplicated": not count.duplicated,
+        "acknowledged ids are the stored ones": not count.wrong_id,
         "no failure during SIGHUP": not by_window.get("SIGHUP"),
         "no 5xx at the worker kill": not kill_5xx,
         "no failure outside the fault windows": not unexplained,

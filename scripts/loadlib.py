@@ -19,6 +19,9 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -33,6 +36,7 @@ LOOPBACK = "127.0.0.1"
 _HIDDEN_INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'([a-z_-]+)="([^"]*)"', re.IGNORECASE)
 _COMMENT_ANCHOR = re.compile(r"#comment-(\d+)$")
+ACKNOWLEDGED = (302, 303)
 
 
 # --------------------------------------------------------------------------
@@ -69,7 +73,8 @@ class Browser:
 
     `port` may be changed between requests to go to another instance with
     the same cookies. `forwarded_proto` adds X-Forwarded-Proto, as a TLS
-    proxy would, for talking to an instance directly.
+    proxy would, for talking to an instance directly; `site_origin` is then
+    the site's address the browser believes it is on (Origin and Referer).
     """
 
     def __init__(
@@ -78,19 +83,26 @@ class Browser:
         *,
         https: bool = False,
         forwarded_proto: str | None = None,
+        site_origin: str | None = None,
         timeout: float = 40,
     ):
         self.port = port
         self.https = https
         self.forwarded_proto = forwarded_proto
+        self.site_origin = site_origin
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
+        # The scale test's certificate is self-signed, for 127.0.0.1 only.
         self._tls = ssl._create_unverified_context() if https else None
 
     @property
     def origin(self) -> str:
-        scheme = "https" if self.https or self.forwarded_proto == "https" else "http"
-        return f"{scheme}://{LOOPBACK}:{self.port}"
+        if self.site_origin:
+            return self.site_origin
+        return f"{'https' if self.https else 'http'}://{LOOPBACK}:{self.port}"
+
+    def signed_in(self) -> bool:
+        return any(name.endswith("sessionid") for name in self.cookies)
 
     def request(
         self, method: str, path: str, form: dict[str, str] | None = None
@@ -375,11 +387,15 @@ class Event:
 @dataclass
 class Recorder:
     began: float = field(default_factory=time.monotonic)
+    began_wall: float = field(default_factory=time.time)
     events: list[Event] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def now(self) -> float:
         return time.monotonic() - self.began
+
+    def start_clock(self) -> None:
+        self.began, self.began_wall = time.monotonic(), time.time()
 
     def call(self, browser: Browser, kind: str, method: str, path: str, form=None):
         """One request, recorded; returns the Response or None if it failed."""
@@ -414,6 +430,117 @@ class Recorder:
             for e in self.events
             if start <= e.started < end and (e.status is None or e.status >= 500)
         ]
+
+
+@dataclass
+class StoredCount:
+    stored: int
+    statuses: dict[str, int]
+    lost: int  # acknowledged, not in the database
+    duplicated: int  # markers stored more than once
+    wrong_id: int  # acknowledged with another id than the one stored
+
+
+class Load:
+    """Signed-in writers posting and anonymous readers reading, in threads,
+    until `stop` is set or `max_requests` have been sent.
+
+    Each comment body starts with a unique marker. A post whose connection
+    fails or that answers 5xx is resubmitted with the same form (same
+    idempotency key), as a browser would, for at most a minute.
+    """
+
+    def __init__(
+        self,
+        recorder: Recorder,
+        make_browser: Callable[[], Browser],
+        max_requests: int,
+    ):
+        self.recorder = recorder
+        self.make_browser = make_browser
+        self.max_requests = max_requests
+        self.stop = threading.Event()
+        self.prefix = f"lf{uuid.uuid4().hex[:8]}-"
+        self.acknowledged: dict[str, int] = {}  # marker -> comment id
+        self.retried_then_acknowledged = 0
+        self.refused: Counter[int] = Counter()
+        self.abandoned: list[str] = []
+        self.attempted = 0
+        self.lock = threading.Lock()
+
+    def over_budget(self) -> bool:
+        return len(self.recorder.events) >= self.max_requests
+
+    def writer(self, number: int, browser: Browser) -> None:
+        sequence = 0
+        while not self.stop.is_set() and not self.over_budget():
+            page = self.recorder.call(browser, "read", "GET", article_path())
+            token = page and page.form_field("csrfmiddlewaretoken")
+            if not token:
+                time.sleep(0.2)
+                continue
+            key = page.form_field("idempotency_key") or str(uuid.uuid4())
+            marker = f"{self.prefix}{number}-{sequence}"
+            sequence += 1
+            with self.lock:
+                self.attempted += 1
+            self.post_until_answered(browser, marker, token, key)
+
+    def post_until_answered(
+        self, browser: Browser, marker: str, token: str, key: str
+    ) -> None:
+        """Post once; on a cut connection or a 5xx, resubmit the same form
+        (same idempotency key) until it is answered, for at most a minute."""
+        form = {
+            "csrfmiddlewaretoken": token,
+            "body": f"{marker} says: load and fault, comment under test.",
+            "idempotency_key": key,
+        }
+        give_up = time.monotonic() + 60
+        for attempt in range(1, 1000):
+            response = self.recorder.call(
+                browser, "post", "POST", comments_path(), form
+            )
+            if response is not None and response.status in ACKNOWLEDGED:
+                with self.lock:
+                    self.acknowledged[marker] = response.comment_id()
+                    self.retried_then_acknowledged += attempt > 1
+                return
+            if response is not None and response.status < 500:
+                with self.lock:
+                    self.refused[response.status] += 1
+                return
+            if time.monotonic() > give_up:
+                break
+            time.sleep(min(0.25 * attempt, 2))
+        with self.lock:
+            self.abandoned.append(marker)
+
+    def count_stored(self, env: dict[str, str]) -> StoredCount:
+        """Compare what was acknowledged with what the database holds."""
+        stored = stored_comments(env, self.prefix)
+        copies = Counter(row["marker"] for row in stored)
+        ids = {row["marker"]: row["id"] for row in stored}
+        return StoredCount(
+            stored=len(stored),
+            statuses=dict(Counter(row["status"] for row in stored)),
+            lost=sum(copies[m] == 0 for m in self.acknowledged),
+            duplicated=sum(n > 1 for n in copies.values()),
+            wrong_id=sum(
+                copies[m] == 1 and ids[m] != comment_id
+                for m, comment_id in self.acknowledged.items()
+            ),
+        )
+
+    def reader(self) -> None:
+        paths = [article_path(), "/"]
+        turn = 0
+        while not self.stop.is_set() and not self.over_budget():
+            browser = self.make_browser()
+            if self.recorder.call(browser, "read", "GET", paths[turn % 2]):
+                turn += 1
+            else:
+                time.sleep(0.2)
 
 
 def percentile(values: list[float], fraction: float) -> float:
