@@ -1,5 +1,8 @@
+import re
+
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -11,6 +14,8 @@ from briefing.text import skeleton
 EDIT_WINDOW_MINUTES = 15
 BODY_MAX_LENGTH = 5000
 WORD_LISTS_CACHE_KEY = "comments:word-lists"
+# A word as the word lists see it: letters and digits, nothing between them.
+SINGLE_WORD = re.compile(r"[^\W_]+")
 
 
 class Status(models.TextChoices):
@@ -135,7 +140,13 @@ class Comment(models.Model):
                 name="comment_needs_decision",
                 condition=NEEDS_DECISION,
             ),
-            models.Index(fields=["status", "created_at"], name="comment_by_status"),
+            # The admin's other views: by status, by the rule that fired, or
+            # everything, newest first, a page at a time without sorting.
+            models.Index(
+                fields=["status", "created_at", "id"], name="comment_by_status"
+            ),
+            models.Index(fields=["rule", "created_at", "id"], name="comment_by_rule"),
+            models.Index(fields=["created_at", "id"], name="comment_by_time"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -311,6 +322,17 @@ class Sanction(models.Model):
     def blocks_posting(self) -> bool:
         return self.kind in (self.Kind.BAN, self.Kind.SUSPENSION)
 
+    def summary(self) -> str:
+        """A few words for moderators: "banned until 01 Dec 2026 10:00"."""
+        verb = {
+            self.Kind.BAN: "banned",
+            self.Kind.SUSPENSION: "suspended",
+            self.Kind.PREMODERATION: "always premoderated",
+        }[self.kind]
+        if self.until is None:
+            return verb
+        return f"{verb} until {timezone.localtime(self.until):%d %b %Y %H:%M}"
+
     def explanation(self) -> str:
         """What the reader is told when they try to post."""
         if self.kind == self.Kind.BAN:
@@ -345,6 +367,30 @@ class Word(models.Model):
 
     def __str__(self):
         return self.word
+
+    def clean(self):
+        """One word of letters or digits, not a look-alike of a listed one:
+        the matcher compares whole words under their skeletons."""
+        self.word = self.word.strip()
+        key = skeleton(self.word)
+        if not SINGLE_WORD.fullmatch(key):
+            raise ValidationError(
+                {"word": "Enter one word of letters or digits, without spaces."}
+            )
+        twin = next(
+            (
+                word
+                for word in Word.objects.exclude(pk=self.pk).values_list(
+                    "word", flat=True
+                )
+                if skeleton(word) == key
+            ),
+            None,
+        )
+        if twin is not None:
+            raise ValidationError(
+                {"word": f"“{twin}” is already listed and matches the same word."}
+            )
 
     @classmethod
     def lists(cls) -> dict[str, tuple[str, str]]:

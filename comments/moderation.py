@@ -6,14 +6,14 @@ Views and admin actions call these functions; they hold no rules of their own.
 """
 
 import logging
-import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings as django_settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from briefing.models import Article
 from briefing.text import skeleton
 
 from .models import (
+    SINGLE_WORD,
     Comment,
     CommentRevision,
     ModerationEvent,
@@ -35,6 +36,10 @@ from .models import (
 from .rendering import count_links
 
 security_log = logging.getLogger("briefing.security")
+
+REASON_MAX_LENGTH = Comment._meta.get_field("moderation_reason").max_length
+# Rows per statement when a ban rejects a reader's whole history.
+BATCH_SIZE = 500
 
 
 class PostingRefused(Exception):
@@ -68,7 +73,10 @@ def closed_reason(article: Article, moderation: ModerationSettings) -> str:
     return ""
 
 
-_WORD = re.compile(r"[^\W_]+")
+def _visible(text: str) -> str:
+    """`text` without invisible format characters (zero-width space, soft
+    hyphen, joiners), which would otherwise split a word unseen."""
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
 def listed_words(text: str) -> list[tuple[str, str]]:
@@ -80,7 +88,7 @@ def listed_words(text: str) -> list[tuple[str, str]]:
     lists = Word.lists()
     if not lists:
         return []
-    tokens = _WORD.findall(skeleton(text))
+    tokens = SINGLE_WORD.findall(skeleton(_visible(text)))
     candidates = set(tokens)
     longest = max(map(len, lists))
     run: list[str] = []
@@ -112,7 +120,9 @@ def evaluate(
         )
     for sanction in sanctions:
         if sanction.kind == Sanction.Kind.PREMODERATION:
-            return Decision(Status.PENDING, Rule.PREMODERATED_READER, sanction.reason)
+            return Decision(
+                Status.PENDING, Rule.PREMODERATED_READER, sanction.explanation()
+            )
     suspect = [word for word, action in words if action == Word.Action.SUSPECT]
     if suspect:
         return Decision(
@@ -247,12 +257,26 @@ def post_comment(
             idempotency_key=idempotency_key,
         )
         if decision.status != Status.PUBLISHED:
+            # A comment born held or rejected has a first line in its trail.
             _audit(comment, "", rule=decision.rule, reason=decision.reason)
+        if decision.status == Status.REJECTED:
+            security_log.info(
+                "comment %s by %s rejected on posting by rule %s: %s",
+                comment.pk,
+                author,
+                decision.rule,
+                decision.reason,
+            )
     return comment
 
 
 def edit_comment(comment: Comment, body: str) -> Comment:
-    """The author's edit: the old text is kept, the new one meets every rule."""
+    """The author's edit: the old text is kept, the new one meets every rule.
+
+    An edit cannot launder a comment: the new text is judged as a new
+    comment would be, so a published comment edited into abuse is rejected
+    or held, and the moderator sees the earlier versions.
+    """
     if not comment.is_editable:
         raise PostingRefused(
             "Comments can be edited for 15 minutes after posting; this one "
@@ -264,6 +288,9 @@ def edit_comment(comment: Comment, body: str) -> Comment:
     with transaction.atomic():
         standing = _standing(comment.author, moderation, None)
         sanctions = _posting_sanctions(comment.author) if standing.sanctioned else []
+        _lock(comment)
+        if not comment.is_editable:
+            raise PostingRefused("This comment can no longer be edited.")
         CommentRevision.objects.create(
             comment=comment,
             body=comment.body,
@@ -282,18 +309,30 @@ def edit_comment(comment: Comment, body: str) -> Comment:
         held_for_reports = (
             comment.status == Status.PENDING and comment.rule == Rule.REPORTS
         )
-        if decision.status != comment.status and not held_for_reports:
+        changed = decision.status != comment.status or (
+            decision.status != Status.PUBLISHED and decision.rule != comment.rule
+        )
+        if changed and not held_for_reports:
             change_status(
-                comment, decision.status, rule=decision.rule, reason=decision.reason
+                comment,
+                decision.status,
+                actor=None,
+                rule=decision.rule,
+                reason=f"Edited: {decision.reason}" if decision.reason else "Edited",
             )
     return comment
 
 
 def delete_comment(comment: Comment) -> None:
     """The author withdraws their comment; a placeholder keeps its place."""
-    change_status(
-        comment, Status.DELETED, actor=comment.author, reason="Deleted by its author"
-    )
+    with transaction.atomic():
+        _lock(comment)
+        change_status(
+            comment,
+            Status.DELETED,
+            actor=comment.author,
+            reason="Deleted by its author",
+        )
 
 
 def change_status(
@@ -304,13 +343,19 @@ def change_status(
     rule: str = "",
     reason: str = "",
 ) -> None:
-    """Move `comment` to `to_status` and record who or what did it, and why."""
+    """Move `comment` to `to_status` and record who or what did it, and why.
+
+    The one place a comment's status changes (`change_status_of_all` is its
+    form for many comments at once). The same status may be "changed" to
+    record a new reason, such as a held comment edited into another rule.
+    """
     from_status = comment.status
-    comment.status = to_status
-    comment.rule = rule
-    comment.moderation_reason = reason
-    comment.save(update_fields=["status", "rule", "moderation_reason"])
-    _audit(comment, from_status, actor=actor, rule=rule, reason=reason)
+    with transaction.atomic():
+        comment.status = to_status
+        comment.rule = rule
+        comment.moderation_reason = reason[:REASON_MAX_LENGTH]
+        comment.save(update_fields=["status", "rule", "moderation_reason"])
+        _audit(comment, from_status, actor=actor, rule=rule, reason=reason)
     security_log.info(
         "comment %s %s -> %s by %s: %s",
         comment.pk,
@@ -319,6 +364,47 @@ def change_status(
         actor or f"rule {rule}",
         reason,
     )
+
+
+def change_status_of_all(
+    comments, to_status: str, *, actor: User, rule: str = "", reason: str = ""
+) -> int:
+    """`change_status` for a reader's whole history at once (a ban), with one
+    audit row per comment and the comments' open reports closed."""
+    reason = reason[:REASON_MAX_LENGTH]
+    with transaction.atomic():
+        changing = list(
+            comments.select_for_update()
+            .exclude(status=to_status)
+            .values_list("pk", "status")
+        )
+        now = timezone.now()
+        for start in range(0, len(changing), BATCH_SIZE):
+            batch = changing[start : start + BATCH_SIZE]
+            ids = [pk for pk, _ in batch]
+            Comment.objects.filter(pk__in=ids).update(
+                status=to_status, rule=rule, moderation_reason=reason, open_reports=0
+            )
+            Report.objects.filter(comment__in=ids, dismissed_at__isnull=True).update(
+                dismissed_at=now, dismissed_by=actor
+            )
+            ModerationEvent.objects.bulk_create(
+                ModerationEvent(
+                    comment_id=pk,
+                    actor=actor,
+                    rule=rule,
+                    from_status=from_status,
+                    to_status=to_status,
+                    reason=reason,
+                    created_at=now,
+                )
+                for pk, from_status in batch
+            )
+    if changing:
+        security_log.info(
+            "%s comments -> %s by %s: %s", len(changing), to_status, actor, reason
+        )
+    return len(changing)
 
 
 def _audit(
@@ -335,39 +421,103 @@ def _audit(
         rule=rule,
         from_status=from_status,
         to_status=comment.status,
-        reason=reason,
+        reason=reason[:REASON_MAX_LENGTH],
     )
 
 
-def approve(comment: Comment, moderator: User) -> None:
-    """Publish `comment`; its open reports count as reviewed."""
+def _lock(comment: Comment) -> None:
+    """Hold `comment`'s row for this transaction and refresh what the rules
+    read, so two moderators (or a moderator and the author) act in turn."""
+    fresh = (
+        Comment.objects.select_for_update()
+        .only("status", "rule", "moderation_reason", "open_reports", "body")
+        .get(pk=comment.pk)
+    )
+    for field in ("status", "rule", "moderation_reason", "open_reports", "body"):
+        setattr(comment, field, getattr(fresh, field))
+
+
+def approve(comment: Comment, moderator: User) -> bool:
+    """Publish `comment`; its open reports count as reviewed.
+
+    Returns False when there was nothing to approve: a comment its author
+    deleted stays deleted, and a published one without reports stays as is.
+    """
     with transaction.atomic():
+        _lock(comment)
+        if comment.status == Status.DELETED or (
+            comment.status == Status.PUBLISHED and not comment.open_reports
+        ):
+            return False
         _close_reports(comment, moderator)
         change_status(comment, Status.PUBLISHED, actor=moderator, reason="Approved")
+    return True
 
 
-def reject(comment: Comment, moderator: User, reason: str) -> None:
+def reject(comment: Comment, moderator: User, reason: str) -> bool:
+    """Reject `comment`; its author sees `reason`. False for a deleted one."""
     with transaction.atomic():
+        _lock(comment)
+        if comment.status == Status.DELETED:
+            return False
         _close_reports(comment, moderator)
         change_status(comment, Status.REJECTED, actor=moderator, reason=reason)
+    return True
 
 
-def dismiss_reports(comment: Comment, moderator: User) -> None:
-    """The reports were unfounded: close them, and publish what they held."""
+def dismiss_reports(comment: Comment, moderator: User, reports=None) -> int:
+    """The reports were unfounded: close them (all open ones, or those of
+    `reports`), and publish what they held once none is left open.
+
+    Returns how many reports were closed.
+    """
     with transaction.atomic():
-        _close_reports(comment, moderator)
-        if comment.status == Status.PENDING and comment.rule == Rule.REPORTS:
+        _lock(comment)
+        closed = _close_reports(comment, moderator, reports)
+        if (
+            comment.status == Status.PENDING
+            and comment.rule == Rule.REPORTS
+            and not comment.open_reports
+        ):
             change_status(
                 comment, Status.PUBLISHED, actor=moderator, reason="Reports dismissed"
             )
+    if closed:
+        security_log.info(
+            "%s reports on comment %s dismissed by %s", closed, comment.pk, moderator
+        )
+    return closed
 
 
-def _close_reports(comment: Comment, moderator: User) -> None:
-    Report.objects.filter(comment=comment, dismissed_at__isnull=True).update(
-        dismissed_at=timezone.now(), dismissed_by=moderator
-    )
-    Comment.objects.filter(pk=comment.pk).update(open_reports=0)
-    comment.open_reports = 0
+def delete_reports(reports, moderator: User) -> int:
+    """Remove reports outright (the admin's delete), keeping each comment's
+    count of open reports true."""
+    with transaction.atomic():
+        comment_ids = set(reports.values_list("comment_id", flat=True))
+        deleted, _ = reports.delete()
+        for comment_id in comment_ids:
+            Comment.objects.filter(pk=comment_id).update(
+                open_reports=_open_reports(comment_id)
+            )
+    security_log.info("%s reports deleted by %s", deleted, moderator)
+    return deleted
+
+
+def _open_reports(comment_id: int) -> int:
+    return Report.objects.filter(
+        comment_id=comment_id, dismissed_at__isnull=True
+    ).count()
+
+
+def _close_reports(comment: Comment, moderator: User, reports=None) -> int:
+    open_reports = Report.objects.filter(comment=comment, dismissed_at__isnull=True)
+    if reports is not None:
+        open_reports = open_reports.filter(pk__in=reports.values("pk"))
+    closed = open_reports.update(dismissed_at=timezone.now(), dismissed_by=moderator)
+    if closed:
+        comment.open_reports = _open_reports(comment.pk)
+        Comment.objects.filter(pk=comment.pk).update(open_reports=comment.open_reports)
+    return closed
 
 
 class AlreadyReported(Exception):
@@ -380,7 +530,9 @@ def report_comment(
     """File a report; enough different readers' reports hold the comment."""
     moderation = ModerationSettings.current()
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=reporter.pk).exists()
+        # The reporter's row serialises their reports (rate limit), the
+        # comment's row the count that crosses the threshold.
+        list(User.objects.select_for_update().filter(pk=reporter.pk).values("pk"))
         # A banned or suspended reader may read, not act on the discussion:
         # reports would hold others' comments for them.
         _posting_sanctions(reporter)
@@ -397,11 +549,12 @@ def report_comment(
                     status=429,
                     retry_after=3600,
                 )
+        _lock(comment)
         report = Report.objects.create(
             comment=comment, reporter=reporter, reason=reason, details=details
         )
-        Comment.objects.filter(pk=comment.pk).update(open_reports=F("open_reports") + 1)
-        comment.refresh_from_db(fields=["open_reports"])
+        comment.open_reports += 1
+        Comment.objects.filter(pk=comment.pk).update(open_reports=comment.open_reports)
         if (
             comment.status == Status.PUBLISHED
             and comment.open_reports >= moderation.report_threshold
@@ -425,6 +578,10 @@ def sanction_reader(
     reject_comments: bool = False,
 ) -> Sanction:
     """Record a sanction; a ban may also reject everything the reader wrote."""
+    if reject_comments and kind != Sanction.Kind.BAN:
+        raise ValueError("Only a ban rejects the reader's comments.")
+    if kind == Sanction.Kind.SUSPENSION and until is None:
+        raise ValueError("A suspension needs an end.")
     with transaction.atomic():
         sanction = Sanction.objects.create(
             reader=reader, kind=kind, reason=reason, until=until, created_by=moderator
@@ -434,18 +591,43 @@ def sanction_reader(
             kind,
             reader,
             moderator,
-            until,
+            until or "lifted",
             reason,
         )
         if reject_comments:
-            for comment in Comment.objects.filter(
-                author=reader, status__in=[Status.PENDING, Status.PUBLISHED]
-            ):
-                change_status(
-                    comment,
-                    Status.REJECTED,
-                    actor=moderator,
-                    rule=Rule.BAN,
-                    reason=f"Author banned: {reason}",
-                )
+            change_status_of_all(
+                Comment.objects.filter(
+                    author=reader, status__in=[Status.PENDING, Status.PUBLISHED]
+                ),
+                Status.REJECTED,
+                actor=moderator,
+                rule=Rule.BAN,
+                reason=f"Author banned: {reason}",
+            )
     return sanction
+
+
+def amend_sanction(sanction: Sanction, moderator: User, changed: list[str]) -> None:
+    """Save a moderator's change to a sanction (its end, reason, or lifting)."""
+    sanction.save()
+    security_log.info(
+        "sanction %s %s of %s changed by %s (%s): until %s, lifted %s",
+        sanction.pk,
+        sanction.kind,
+        sanction.reader,
+        moderator,
+        ", ".join(changed) or "nothing",
+        sanction.until,
+        sanction.lifted_at,
+    )
+
+
+def lift_sanction(sanction: Sanction, moderator: User) -> bool:
+    """End a sanction now. False when it had already ended."""
+    if sanction.lifted_at is not None or (
+        sanction.until is not None and sanction.until <= timezone.now()
+    ):
+        return False
+    sanction.lifted_at = timezone.now()
+    amend_sanction(sanction, moderator, ["lifted_at"])
+    return True
