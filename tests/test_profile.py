@@ -111,7 +111,7 @@ def test_profile_pages_through_many_comments(client, reader, article, make_comme
 
     first = client.get("/users/Paul3390/")
     second = client.get("/users/Paul3390/?page=2")
-    garbage = client.get("/users/Paul3390/?page=x%00")
+    garbage = client.get("/users/Paul3390/?page=x")
 
     assertContains(first, "Comment number 24.")
     assertNotContains(first, "Comment number 04.")
