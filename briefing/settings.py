@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "briefing.middleware.reject_nul_bytes",
     "briefing.middleware.cross_origin_resource_policy",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -119,6 +120,13 @@ CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'ca
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
+# Every password sign-in (the site's and the admin's) passes the throttle.
+# ModelBackend stays listed so that sessions opened without a password (just
+# after signing up) name a backend that exists.
+AUTHENTICATION_BACKENDS = [
+    "briefing.accounts.throttle.ThrottledModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {

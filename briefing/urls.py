@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
+from .accounts.signin import SignInView
 from .feeds import LatestArticlesFeed
 from .sitemaps import ArticleSitemap
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", include((briefing_patterns, "briefing"))),
     path("", include("comments.urls")),
     path("", include("briefing.accounts.urls")),
+    # Throttled sign-in; Django's own views serve the rest of accounts/.
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path(

@@ -3,6 +3,7 @@ from django.contrib.auth.forms import BaseUserCreationForm
 
 from briefing.text import skeleton
 
+from .antiautomation import SignUpTrap
 from .models import BIDI_CONTROLS, User
 
 
@@ -15,7 +16,7 @@ def clean_display_name(value: str) -> str:
     return value
 
 
-class SignUpForm(BaseUserCreationForm):
+class SignUpForm(SignUpTrap, BaseUserCreationForm):
     taken_message = (
         "A reader with that username, or one that looks the same, already exists."
     )

@@ -8,11 +8,12 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.generic import CreateView, DetailView, UpdateView
 
+from .antiautomation import SignUpLimit
 from .forms import AccountForm, SignUpForm
 from .models import User
 
 
-class SignUpView(RedirectURLMixin, CreateView):
+class SignUpView(SignUpLimit, RedirectURLMixin, CreateView):
     """Create a reader, sign them in and send them back where they came from.
 
     `next` is honoured only when it points at this site (RedirectURLMixin).
