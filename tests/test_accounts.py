@@ -78,7 +78,17 @@ def test_signup_ignores_a_next_outside_the_site(client, next_url):
 
 @pytest.mark.parametrize(
     "username",
-    ["Alexander Dutov", "1_2", "Алексей", "李小龙", "محمد", "a.b@c+d-e_f", "Ünïcödé"],
+    [
+        "Alexander Dutov",
+        "1_2",
+        "Алексей",
+        "李小龙",
+        "محمد",
+        "हिन्दी",
+        "ภาษาไทย",
+        "a.b@c+d-e_f",
+        "Ünïcödé",
+    ],
 )
 def test_signup_accepts_usernames_of_any_alphabet(client, username):
     response = client.post("/accounts/signup/", signup_data(username=username))
@@ -97,6 +107,7 @@ def test_signup_accepts_usernames_of_any_alphabet(client, username):
         "<script>",
         "right\u202eleft",
         "zero\u200bwidth",
+        "\u0301starts with a combining mark",
     ],
 )
 def test_signup_refuses_usernames_outside_the_allowed_set(client, username):

@@ -1,11 +1,13 @@
 import re
+import unicodedata
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 from briefing.text import skeleton
 
@@ -15,12 +17,36 @@ ONLINE_WINDOW = timedelta(minutes=5)
 # turn the text shown after it around ("Paul" + U+202E + "gnp.exe").
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
-username_validator = RegexValidator(
-    # Letters of any alphabet, digits and . @ + - _, with single inner spaces
-    # ("Alexander Dutov", "1_2").
-    r"^[\w.@+\-]+( [\w.@+\-]+)*\Z",
-    "Use letters, digits, single spaces between words and . @ + - _ only.",
-)
+USERNAME_PUNCTUATION = frozenset(".@+-_")
+
+
+@deconstructible
+class UsernameValidator:
+    """Letters of any alphabet (with their combining marks, as Hindi or Thai
+    need), digits and . @ + - _, words joined by single spaces ("Alexander
+    Dutov", "1_2")."""
+
+    message = "Use letters, digits, single spaces between words and . @ + - _ only."
+    code = "invalid"
+
+    def __call__(self, value: str) -> None:
+        words = value.split(" ")
+        allowed = all(
+            char in USERNAME_PUNCTUATION or unicodedata.category(char)[0] in "LMN"
+            for word in words
+            for char in word
+        )
+        starts_with_mark = any(
+            word and unicodedata.category(word[0]).startswith("M") for word in words
+        )
+        if not allowed or "" in words or starts_with_mark:
+            raise ValidationError(self.message, code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, UsernameValidator)
+
+
+username_validator = UsernameValidator()
 
 
 class ReaderManager(UserManager):
