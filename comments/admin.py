@@ -220,7 +220,8 @@ HISTORY_LABELS = [
 
 
 def describe_history(comment: Comment):
-    """ "12 published, 3 rejected" and the author's sanctions in force."""
+    """The author's comments counted by status ("12 published, 3 rejected")
+    and their sanctions in force."""
     if not hasattr(comment, "author_history"):
         attach_context([comment])
     history = comment.author_history
@@ -425,6 +426,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return ModerationQueue
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Moderation queue", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Django's actions.html reads action_index, which only the change
