@@ -36,6 +36,7 @@ from briefing.text import skeleton
 
 from . import moderation
 from .models import (
+    ArticleDiscussion,
     Comment,
     CommentRevision,
     ModerationEvent,
@@ -992,6 +993,73 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         moderation.security_log.info(
             "moderation settings changed by %s: %s",
+            request.user,
+            ", ".join(
+                f"{name}={form.cleaned_data[name]}" for name in form.changed_data
+            ),
+        )
+
+
+@admin.register(ArticleDiscussion)
+class ArticleDiscussionAdmin(admin.ModelAdmin):
+    """Close, reopen or premoderate one article's discussion; its text stays
+    the editors' (read-only here)."""
+
+    list_display = [
+        "title",
+        "published_at",
+        "comments_open",
+        "closes",
+        "premoderated",
+        "queue_link",
+    ]
+    list_filter = ["comments_open", "premoderated"]
+    search_fields = ["title"]
+    ordering = ["-published_at", "-id"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
+    sortable_by = ["published_at"]
+    fields = [
+        "title",
+        "published_at",
+        "comments_open",
+        "comments_auto_close",
+        "comments_close_at",
+        "premoderated",
+    ]
+    readonly_fields = ["title", "published_at"]
+    view_on_site = True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="closes")
+    def closes(self, article):
+        closes = article.comments_close_time(
+            ModerationSettings.current().auto_close_days
+        )
+        if closes is None:
+            return "never"
+        return f"{timezone.localtime(closes):%d %b %Y %H:%M}"
+
+    @admin.display(description="comments")
+    def queue_link(self, article):
+        return format_html(
+            '<a href="{}?{}">its comments</a>',
+            reverse("admin:comments_comment_changelist"),
+            urlencode({"article": article.pk, "queue": "all"}),
+        )
+
+    def save_model(self, request, obj, form, change):
+        # Only the switches: an editor may be saving the text meanwhile.
+        obj.save(update_fields=form.changed_data)
+        moderation.security_log.info(
+            "discussion of article %s changed by %s: %s",
+            obj.pk,
             request.user,
             ", ".join(
                 f"{name}={form.cleaned_data[name]}" for name in form.changed_data

@@ -405,6 +405,17 @@ class Word(models.Model):
         return lists
 
 
+class ArticleDiscussion(Article):
+    """An article as moderators see it: the switches of its discussion
+    (open, closing time, premoderated), never its text, which is the
+    editors'. A proxy, so moderators get these rights without the article's."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "article discussion"
+        verbose_name_plural = "article discussions"
+
+
 class ModerationSettings(models.Model):
     """The moderators' knobs, one row, edited in the admin."""
 

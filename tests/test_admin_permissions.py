@@ -17,6 +17,7 @@ MODERATION_PAGES = [
     "/admin/comments/sanction/add/",
     "/admin/comments/word/",
     "/admin/comments/word/add/",
+    "/admin/comments/articlediscussion/",
 ]
 
 
@@ -33,13 +34,27 @@ def test_moderators_group_holds_only_discussion_permissions():
     codenames = set(group.permissions.values_list("codename", flat=True))
 
     assert labels == {"comments"}
-    assert {
-        "can_moderate",
+    assert codenames == {
+        "view_comment",
         "change_comment",
-        "add_sanction",
+        "can_moderate",
+        "view_commentrevision",
+        "view_moderationevent",
+        "view_report",
+        "change_report",
+        "delete_report",
+        "view_word",
+        "add_word",
+        "change_word",
         "delete_word",
-    } <= codenames
-    assert not {"add_comment", "delete_comment", "delete_sanction"} & codenames
+        "view_sanction",
+        "add_sanction",
+        "change_sanction",
+        "view_moderationsettings",
+        "change_moderationsettings",
+        "view_articlediscussion",
+        "change_articlediscussion",
+    }
 
 
 def test_editors_group_holds_only_article_permissions():
@@ -250,3 +265,43 @@ def test_an_editor_cannot_approve_comments(
     assert response.status_code == 403
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
+
+
+def test_moderator_closes_and_premoderates_a_discussion_but_not_the_article(
+    moderator_client, article
+):
+    response = moderator_client.post(
+        f"/admin/comments/articlediscussion/{article.pk}/change/",
+        {
+            "title": "Rewritten by a moderator",
+            "comments_open": "",
+            "comments_auto_close": "on",
+            "comments_close_at_0": "",
+            "comments_close_at_1": "",
+            "premoderated": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.comments_open, article.premoderated) == (False, True)
+    assert article.title == "Russia enters the oil and gas sector"
+
+
+def test_article_discussions_list_shows_when_each_closes(moderator_client, article):
+    response = moderator_client.get("/admin/comments/articlediscussion/")
+
+    assertContains(response, article.title)
+    assertContains(response, "its comments")
+    assert (
+        moderator_client.get("/admin/comments/articlediscussion/add/").status_code
+        == 403
+    )
+
+
+def test_an_editor_has_no_article_discussions_page(client, editor):
+    client.force_login(editor)
+
+    response = client.get("/admin/comments/articlediscussion/")
+
+    assert response.status_code == 403
