@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install install-dev migrate demo run test lint migrations-check clean load-test scale-test
+.PHONY: install install-dev migrate demo run test lint migrations-check clean load-test scale-test bench
 
 # Python 3.13 from pyenv when it is there, else python3.13 on PATH.
 $(VENV)/bin/python:
@@ -36,7 +36,21 @@ run: demo
 	$(PY) manage.py collectstatic --noinput -v0
 	PORT=$(PORT) exec $(VENV)/bin/gunicorn --config gunicorn.conf.py briefing.wsgi
 
-test: install-dev
+# What the browser tests (tests/browser, marked `browser`) need besides
+# Python: axe-core, the Nu Html Checker and the naughty strings from npm, as
+# package-lock.json pins them (their install scripts would fetch from the
+# internet, and are not needed), then Debian's Chromium and a Java runtime.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+.PHONY: browser-deps
+browser-deps: node_modules/.installed
+	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
+		apt-get update -qq && apt-get install -y -qq chromium default-jre-headless >/dev/null; }
+
+# The whole suite, browser tests last; PYTEST_ARGS='-m "not browser"' skips them.
+test: install-dev browser-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -56,6 +70,13 @@ load-test: install
 # the PostgreSQL and Redis of 127.0.0.1; a few minutes. docs/deploy.md.
 scale-test: install
 	$(PY) scripts/scale_test.py $(SCALE_TEST_ARGS)
+
+# Issue 7's benchmark on SQLite (PostgreSQL when DATABASE_URL is set): query
+# counts, in-process medians, wrk against gunicorn, and the same pages on two
+# peer comment apps in throwaway virtualenvs under /tmp; five minutes or so.
+# Writes bench/results/ and docs/benchmarks.md. BENCH_ARGS=--skip-peers: shorter.
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 migrations-check: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
