@@ -1,0 +1,1 @@
+"""The performance benchmark of issue 7: `make bench` (see run.py)."""

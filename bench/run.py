@@ -1,0 +1,466 @@
+"""The performance benchmark of issue 7, in one run: `make bench`.
+
+    .venv/bin/python bench/run.py            # SQLite file under /tmp
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/briefing_bench \\
+        .venv/bin/python bench/run.py        # PostgreSQL (the database is recreated)
+
+It seeds discussions of 50, 500 and 5,000 comments by a few hundred readers
+into its own database, then measures, all in the same run:
+
+1. exact SQL statements per page (transaction control left out);
+2. in-process medians of WSGI calls through the full middleware stack, every
+   scenario in turn round after round: the article page (anonymous and signed
+   in) at each size, a constant-response view, the prototype of a cached
+   anonymous page (bench/prototype.py), a posted comment; then once more with
+   the index the flat-cost goal asks for (created in the benchmark's database
+   only, see bench/README in docs/benchmarks.md);
+3. over the wire, gunicorn (the project's gunicorn.conf.py) and wrk with 16
+   connections: pages per second and errors, then comments posted per second
+   by signed-in readers, checked against the rows written;
+4. the same pages built on django-contrib-comments and django-comments-xtd,
+   each in its own throwaway virtualenv under /tmp (bench/peers/peer.py).
+
+Results go to bench/results/<database>.json; docs/benchmarks.md and
+docs/benchmarks.svg are then written from every results file there.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+SIZES = (50, 500, 5000)
+PEER_PACKAGES = {
+    "contrib": "django-contrib-comments==2.2.0",
+    "xtd": "django-comments-xtd==2.10.13",
+}
+PROPOSED_INDEX = (
+    "CREATE INDEX bench_comment_in_article "
+    "ON comments_comment (article_id, created_at, id)"
+)
+
+
+_START = time.monotonic()
+
+
+def log(message: str) -> None:
+    elapsed = time.monotonic() - _START
+    print(f"[{elapsed:5.0f} s] {message}", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--seconds", type=float, default=20, help="in-process timing per loop"
+    )
+    parser.add_argument("--wrk-seconds", type=int, default=8, help="per wrk run")
+    parser.add_argument(
+        "--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1
+    )
+    parser.add_argument("--port", type=int, default=8917)
+    parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument(
+        "--no-report", action="store_true", help="leave docs/benchmarks.md alone"
+    )
+    options = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    work_dir = Path(os.environ.get("BENCH_DIR", f"/tmp/briefing-bench/{vendor}"))
+    os.environ["BENCH_DIR"] = str(work_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    # Benchmarks post faster than any reader may: the documented switch.
+    os.environ["BRIEFING_RATE_LIMITS"] = "off"
+    started = time.monotonic()
+    results = {
+        "database": vendor,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": _command(database_url),
+        "machine": _machine(),
+        "tree": _tree(),
+    }
+
+    log(f"preparing a fresh {vendor} database in {work_dir}")
+    shutil.rmtree(work_dir, ignore_errors=True)
+    work_dir.mkdir(parents=True)
+    if vendor == "postgresql":
+        _recreate_postgresql(database_url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    from bench import seed
+
+    seed.seed()
+    from django.db import connection
+
+    if vendor == "postgresql":
+        # What autovacuum would have done long before a real site's peak.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    results["database_version"] = _database_version(connection)
+
+    from bench import inprocess
+
+    readers = _Sessions(work_dir)
+    signed_in = readers.cookie("reader0")
+    poster = readers.cookie("reader1")
+    results["statements"] = _statements(inprocess, signed_in, poster)
+    log(f"statements: {json.dumps(results['statements']['counts'])}")
+
+    log("in-process timings")
+    results["inprocess"] = inprocess.interleaved_medians(
+        _scenarios(inprocess, signed_in, poster), seconds=options.seconds
+    )
+    for name, figures in results["inprocess"].items():
+        log(f"  {name}: {figures['median_ms']:.3f} ms")
+
+    log("in-process timings with the proposed index")
+    with connection.cursor() as cursor:
+        cursor.execute(PROPOSED_INDEX)
+    results["with_index"] = {
+        "index": PROPOSED_INDEX,
+        "timings": inprocess.interleaved_medians(
+            {
+                "constant": lambda: inprocess.call("/bench/constant/"),
+                **{
+                    f"article_{size}_anonymous": lambda size=size: inprocess.call(
+                        f"/articles/{seed.discussion_slug(size)}/"
+                    )
+                    for size in SIZES
+                },
+            },
+            seconds=options.seconds / 2,
+        ),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX bench_comment_in_article")
+    connection.close()
+
+    results["wire"] = _over_the_wire(options, work_dir, readers)
+
+    if not options.skip_peers:
+        results["peers"] = {
+            peer: _peer(peer, work_dir, database_url, options.seconds)
+            for peer in PEER_PACKAGES
+        }
+    results["duration_s"] = round(time.monotonic() - started)
+    out = BENCH / "results" / f"{vendor}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    log(f"results in {out.relative_to(ROOT)} ({results['duration_s']} s)")
+    if not options.no_report:
+        from bench import report
+
+        report.write(ROOT / "docs")
+        log("docs/benchmarks.md and docs/benchmarks.svg written")
+
+
+class _Sessions:
+    """Signed-in sessions, made as Django's login makes them, and CSRF tokens."""
+
+    def __init__(self, work_dir: Path):
+        self.work_dir = work_dir
+
+    def session(self, username: str) -> tuple[str, str]:
+        from django.conf import settings
+        from django.contrib.auth import (
+            BACKEND_SESSION_KEY,
+            HASH_SESSION_KEY,
+            SESSION_KEY,
+        )
+        from django.contrib.sessions.backends.cached_db import SessionStore
+
+        from briefing.accounts.models import User
+
+        user = User.objects.get(username=username)
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        # An unmasked CSRF secret is a valid token for form and cookie alike.
+        return store.session_key, secrets.token_hex(16)
+
+    def cookie(self, username: str) -> tuple[str, str]:
+        session, token = self.session(username)
+        return f"sessionid={session}; csrftoken={token}", token
+
+    def file(self, count: int) -> Path:
+        path = self.work_dir / "writers.txt"
+        path.write_text(
+            "".join("{} {}\n".format(*self.session(f"reader{n}")) for n in range(count))
+        )
+        return path
+
+
+def _post(inprocess, poster, slug: str, body: str, key: str | None = None):
+    from urllib.parse import urlencode
+    from uuid import uuid4
+
+    cookie, token = poster
+    return inprocess.call(
+        f"/articles/{slug}/comments/",
+        method="POST",
+        cookies=cookie,
+        body=urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "body": body,
+                "idempotency_key": key or str(uuid4()),
+            }
+        ).encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+
+def _statements(inprocess, signed_in, poster) -> dict:
+    """Statements per request, each measured after one warm-up request (the
+    shared cache then holds the moderation settings and the session)."""
+    from bench.seed import WRITES_SLUG, discussion_slug
+
+    def measure(request):
+        request()
+        answer, sql = inprocess.data_statements(request)
+        assert answer.status in (200, 302), (answer.status, answer.body[:500])
+        return sql
+
+    sql = {}
+    for size in SIZES:
+        path = f"/articles/{discussion_slug(size)}/"
+        sql[f"article_{size}_anonymous"] = measure(lambda p=path: inprocess.call(p))
+        sql[f"article_{size}_signed_in"] = measure(
+            lambda p=path: inprocess.call(p, cookies=signed_in[0])
+        )
+    sql["article_5000_page_50_anonymous"] = measure(
+        lambda: inprocess.call(f"/articles/{discussion_slug(5000)}/?page=50")
+    )
+    sql["front_page_anonymous"] = measure(lambda: inprocess.call("/"))
+    sql["constant_anonymous"] = measure(lambda: inprocess.call("/bench/constant/"))
+    sql["constant_signed_in"] = measure(
+        lambda: inprocess.call("/bench/constant/", cookies=signed_in[0])
+    )
+    posted = _post(inprocess, poster, WRITES_SLUG, "Warming up.")
+    assert posted.status == 302, posted.status
+    answer, sql["post_comment"] = inprocess.data_statements(
+        lambda: _post(inprocess, poster, WRITES_SLUG, "Counting statements.")
+    )
+    assert answer.status == 302, answer.status
+    return {
+        "counts": {name: len(statements) for name, statements in sql.items()},
+        "sql": {
+            name: sql[name]
+            for name in (
+                "article_50_anonymous",
+                "article_50_signed_in",
+                "post_comment",
+            )
+        },
+    }
+
+
+def _scenarios(inprocess, signed_in, poster) -> dict:
+    from bench.seed import WRITES_SLUG, discussion_slug
+
+    scenarios = {
+        "constant_anonymous": lambda: inprocess.call("/bench/constant/"),
+        "constant_signed_in": lambda: inprocess.call(
+            "/bench/constant/", cookies=signed_in[0]
+        ),
+    }
+    for size in SIZES:
+        path = f"/articles/{discussion_slug(size)}/"
+        scenarios[f"article_{size}_anonymous"] = lambda p=path: inprocess.call(p)
+        scenarios[f"article_{size}_signed_in"] = lambda p=path: inprocess.call(
+            p, cookies=signed_in[0]
+        )
+    for size in (50, 5000):
+        path = f"/bench/cached-article/{discussion_slug(size)}/"
+        answer = inprocess.call(path)
+        assert answer.status == 200, (path, answer.status)
+        assert b'id="comments"' in answer.body, path
+        scenarios[f"cached_{size}_anonymous"] = lambda p=path: inprocess.call(p)
+    scenarios["post_comment"] = lambda: _post(
+        inprocess, poster, WRITES_SLUG, "Posted in-process by the benchmark."
+    )
+    return scenarios
+
+
+def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
+    from bench import wire
+    from bench.seed import WRITES_SLUG, discussion_slug
+    from comments.models import Comment
+
+    env = {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_DIR": str(work_dir),
+        "BRIEFING_RATE_LIMITS": "off",
+        "PYTHONPATH": str(ROOT),
+    }
+    log(f"over the wire: gunicorn, {options.workers} workers, wrk 16 connections")
+    writers = readers.file(200)
+    server = wire.Gunicorn(
+        options.port, options.workers, work_dir / "gunicorn.log", env
+    )
+    figures = {"workers": options.workers, "connections": 16, "threads": 2}
+    try:
+        server.wait_ready("/bench/constant/")
+        pages = {
+            "constant": "/bench/constant/",
+            "article_50": f"/articles/{discussion_slug(50)}/",
+            "article_5000": f"/articles/{discussion_slug(5000)}/",
+            "cached_50": f"/bench/cached-article/{discussion_slug(50)}/",
+        }
+        for path in pages.values():
+            status, _ = wire.fetch(server.url + path)
+            assert status == 200, (path, status)
+        for name, path in pages.items():
+            wire.wrk(server.url + path, "read.lua", seconds=2)  # warm the workers
+            figures[name] = wire.wrk(
+                server.url + path, "read.lua", seconds=options.wrk_seconds
+            )
+        before = Comment.objects.count()
+        run = secrets.token_hex(2)
+        figures["writes"] = wire.wrk(
+            server.url + f"/articles/{WRITES_SLUG}/comments/",
+            "post.lua",
+            seconds=options.wrk_seconds,
+            args=(f"/articles/{WRITES_SLUG}/comments/", str(writers), run),
+        )
+        figures["writes"]["rows_written"] = Comment.objects.count() - before
+    finally:
+        server.stop()
+    return figures
+
+
+def _peer(peer: str, work_dir: Path, database_url: str, seconds: float) -> dict:
+    """Build (once) the peer's throwaway virtualenv and measure its site."""
+    venv = Path("/tmp/briefing-bench") / f"peer-{peer}"
+    import django
+
+    wanted = [f"Django=={django.get_version()}", PEER_PACKAGES[peer]]
+    if database_url:
+        wanted += ["psycopg[binary,pool]==3.3.9", "psycopg-pool==3.3.3"]
+    stamp = venv / "bench-installed.txt"
+    if not stamp.exists() or stamp.read_text() != "\n".join(wanted):
+        log(f"{peer}: throwaway virtualenv {venv}")
+        shutil.rmtree(venv, ignore_errors=True)
+        base = getattr(sys, "_base_executable", sys.executable)
+        subprocess.run([base, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [
+                str(venv / "bin" / "pip"),
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                *wanted,
+            ],
+            check=True,
+        )
+        stamp.write_text("\n".join(wanted))
+    env = {**os.environ, "BENCH_DIR": str(work_dir), "BENCH_SECONDS": str(seconds)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    if database_url:
+        _recreate_postgresql(database_url, suffix=f"_{peer}")
+    out = work_dir / f"peer-{peer}.json"
+    log(f"{peer}: seeding and measuring")
+    subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            str(BENCH / "peers" / "peer.py"),
+            peer,
+            str(out),
+        ],
+        check=True,
+        env=env,
+        timeout=900,
+    )
+    figures = json.loads(out.read_text())
+    for name, timing in figures["timings"].items():
+        log(f"  {peer} {name}: {timing['median_ms']:.3f} ms")
+    return figures
+
+
+def _recreate_postgresql(database_url: str, suffix: str = "") -> None:
+    import psycopg
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/") + suffix
+    with psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _database_version(connection) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            return f"SQLite {cursor.fetchone()[0]}"
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+def _command(database_url: str) -> str:
+    prefix = f"DATABASE_URL={database_url} " if database_url else ""
+    return prefix + "make bench"
+
+
+def _machine() -> dict:
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
+        "shared": "yes: other helpers' tests and servers ran on the same 2 cores",
+    }
+
+
+def _tree() -> str:
+    if os.environ.get("BENCH_TREE"):
+        return os.environ["BENCH_TREE"]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit}{' with uncommitted changes' if dirty else ''}"
+
+
+if __name__ == "__main__":
+    main()
