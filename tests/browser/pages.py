@@ -1,0 +1,41 @@
+"""The pages every accessibility and HTML check visits."""
+
+from dataclasses import dataclass
+
+DEMO_ARTICLE = "/articles/russia-enters-the-oil-and-gas-sector-of-the-dprk/"
+LONG_URL = "https://example.com/" + "very-long-unbroken-path-" * 12 + "end"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    signed_in: bool = False
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# "{...}" parts are filled from the `site` fixture: `busy` is an article whose
+# discussion holds a comment in every state (a reply, a deleted one, a very
+# long web address, a 300-letter word, and the signed-in reader's own
+# published, pending and rejected ones); `own` the signed-in reader; `comment` someone else's comment;
+# `own_comment` one of the reader's own, still editable.
+PAGES = [
+    Page("front page", "/"),
+    Page("article", DEMO_ARTICLE),
+    Page("busy article", "{busy}"),
+    Page("article signed in", DEMO_ARTICLE, signed_in=True),
+    Page("busy article signed in", "{busy}", signed_in=True),
+    Page("sign-in", "/accounts/login/"),
+    Page("sign-up", "/accounts/signup/"),
+    Page("sign-up with errors", "/accounts/signup/#submit"),
+    Page("profile", "/users/Paul3390/"),
+    Page("own profile", "/users/{own}/", signed_in=True),
+    Page("account settings", "/accounts/settings/", signed_in=True),
+    Page("report a comment", "/comments/{comment}/report/", signed_in=True),
+    Page("edit a comment", "/comments/{own_comment}/edit/", signed_in=True),
+    Page("delete a comment", "/comments/{own_comment}/delete/", signed_in=True),
+    Page("guidelines", "/guidelines/"),
+    Page("not found", "/no-such-page/"),
+]
