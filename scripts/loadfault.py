@@ -45,6 +45,7 @@ from loadlib import (
     prepare_site,
     print_figures,
     wait_for_port_free,
+    worker_serving,
 )
 
 
@@ -104,22 +105,46 @@ class Faults:
             ("SIGHUP: workers replaced", f"{replaced} ({len(before)} old ones gone)")
         )
 
-    def kill_worker(self) -> None:
-        """SIGKILL one worker: its request in flight is cut, the master forks
-        a replacement."""
-        victim = self.server.workers()[0]
+    def kill_worker(self, load: Load) -> None:
+        """SIGKILL the worker serving a comment POST: the request is cut, the
+        reader resubmits the form with the same idempotency key, the master
+        forks a replacement. The answer may be on its way already when the
+        kill lands; then another worker serving a POST is killed, three at
+        most (any worker if no POST is found)."""
         start = self.recorder.now()
-        os.kill(victim, signal.SIGKILL)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            current = self.server.workers()
-            if victim not in current and len(current) >= self.workers:
-                break
-            time.sleep(0.1)
+        kills, cut_before = 0, load.posts_cut
+        while kills < 3 and load.posts_cut == cut_before:
+            victim = self.worker_serving_a_post(load) or self.server.workers()[0]
+            os.kill(victim, signal.SIGKILL)
+            kills += 1
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                current = self.server.workers()
+                if victim not in current and len(current) >= self.workers:
+                    break
+                time.sleep(0.1)
+            time.sleep(1)  # the cut POST's writer notices
         self.windows["SIGKILL"] = (start, self.recorder.now())
-        self.notes.append(
-            ("SIGKILL: worker replaced", victim not in self.server.workers())
-        )
+        self.notes += [
+            ("SIGKILL: workers killed", kills),
+            ("SIGKILL: a POST was cut", load.posts_cut > cut_before),
+            ("SIGKILL: workers replaced", len(self.server.workers()) == self.workers),
+        ]
+
+    def worker_serving_a_post(self, load: Load, patience: float = 5) -> int | None:
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
+            for browser in list(load.posting):
+                client_port = browser.local_port
+                if not client_port:
+                    continue
+                victim = worker_serving(
+                    self.server.workers(), self.server.port, client_port
+                )
+                if victim:
+                    return victim
+            time.sleep(0.01)
+        return None
 
     def restart_postgresql(self, cluster: str) -> None:
         version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
@@ -193,7 +218,7 @@ def run(args, env, server: Gunicorn) -> int:
     faults = Faults(recorder, server, args.workers)
     schedule = [
         (0.2, "SIGHUP to the master", faults.reload),
-        (0.45, "SIGKILL to a worker", faults.kill_worker),
+        (0.45, "SIGKILL to a worker", lambda: faults.kill_worker(load)),
     ]
     if args.db == "postgres" and not args.no_pg_restart:
         schedule.append(
@@ -228,9 +253,11 @@ def report(args, env, server, recorder, load, faults, elapsed) -> int:
     server_errors = [e for e in events if e.status is not None and e.status >= 500]
 
     def within(name: str, event) -> bool:
-        """Was the request in flight during the fault's window?"""
+        """Did the request fail during the fault's window? It fails when its
+        answer (or the broken connection) arrives; a second of grace covers
+        an error page still on its way when the window closed."""
         start, end = faults.windows.get(name, (0, -1))
-        return event.started < end and event.started + event.elapsed >= start
+        return start <= event.started + event.elapsed <= end + 1
 
     outage = "PostgreSQL restart"
     failures = recorder.failures()
@@ -261,6 +288,9 @@ def report(args, env, server, recorder, load, faults, elapsed) -> int:
         ("comments attempted", load.attempted),
         ("acknowledged (302)", len(load.acknowledged)),
         ("  of which after a retry", load.retried_then_acknowledged),
+        ("POSTs cut before an answer", load.posts_cut),
+        ("POSTs resubmitted after a cut or a 5xx", len(load.resubmitted)),
+        ("  of which stored by the failed attempt", count.stored_before_resubmission),
         ("stored", count.stored),
         ("stored statuses", count.statuses),
         ("lost (acknowledged, not stored)", count.lost),
@@ -272,7 +302,11 @@ def report(args, env, server, recorder, load, faults, elapsed) -> int:
         ("connection failures", sum(e.status is None for e in events)),
         *faults.notes,
         *((f"failures during {name}", len(found)) for name, found in by_window.items()),
-        ("failures after PostgreSQL was back", len(after_recovery)),
+        *(
+            [("failures after PostgreSQL was back", len(after_recovery))]
+            if outage in faults.windows
+            else []
+        ),
         ("failures outside fault windows", len(unexplained)),
         ("latency p50 / p99 (ms)", f"{p50:.0f} / {p99:.0f}"),
         ("500s logged by the application", server.logged_500s()),

@@ -92,6 +92,7 @@ class Browser:
         self.site_origin = site_origin
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
+        self.local_port: int | None = None
         # The scale test's certificate is self-signed, for 127.0.0.1 only.
         self._tls = ssl._create_unverified_context() if https else None
 
@@ -130,10 +131,16 @@ class Browser:
             )
         started = time.monotonic()
         try:
+            connection.connect()
+            # Which server-side connection is ours, while no answer has come
+            # (the load-and-fault script kills the worker serving a POST).
+            self.local_port = connection.sock.getsockname()[1]
             connection.request(method, path, body=body, headers=headers)
             raw = connection.getresponse()
+            self.local_port = None
             text = raw.read().decode("utf-8", "replace")
         finally:
+            self.local_port = None
             connection.close()
         elapsed = time.monotonic() - started
         for header, value in raw.getheaders():
@@ -281,9 +288,9 @@ def stored_comments(env: dict[str, str], prefix: str) -> list[dict]:
         env,
         "import json; from comments.models import Comment; "
         f"rows = Comment.objects.filter(body__startswith={prefix!r})"
-        ".values_list('pk', 'body', 'status'); "
-        "print(json.dumps([{'id': p, 'marker': b.split()[0], 'status': s} "
-        "for p, b, s in rows]))",
+        ".values_list('pk', 'body', 'status', 'created_at'); "
+        "print(json.dumps([{'id': p, 'marker': b.split()[0], 'status': s, "
+        "'created': c.timestamp()} for p, b, s, c in rows]))",
     )
     return json.loads(output.strip().splitlines()[-1])
 
@@ -354,6 +361,40 @@ class Gunicorn:
     def logged_500s(self) -> int:
         """500s the application logged (each with its traceback)."""
         return self.log.read_text(errors="replace").count("Internal Server Error:")
+
+
+def worker_serving(
+    workers: list[int], server_port: int, client_port: int
+) -> int | None:
+    """The worker process still working on the request of the loopback TCP
+    connection from `client_port` to `server_port` (no byte of the answer
+    sent yet), from /proc; None when there is none."""
+    server_socket, answered = None, False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local = int(fields[1].rsplit(":", 1)[1], 16)
+            remote = int(fields[2].rsplit(":", 1)[1], 16)
+            unsent, unread = (int(n, 16) for n in fields[4].split(":"))
+            if (local, remote) == (server_port, client_port):
+                server_socket = f"socket:[{fields[9]}]"
+                answered |= unsent > 0
+            elif (local, remote) == (client_port, server_port):
+                answered |= unread > 0
+    if server_socket is None or answered:
+        return None
+    for pid in workers:
+        try:
+            descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+        except FileNotFoundError:
+            continue
+        for descriptor in descriptors:
+            try:
+                if os.readlink(descriptor) == server_socket:
+                    return pid
+            except OSError:
+                continue
+    return None
 
 
 def wait_for_port_free(port: int, timeout: float = 10) -> None:
@@ -439,6 +480,9 @@ class StoredCount:
     lost: int  # acknowledged, not in the database
     duplicated: int  # markers stored more than once
     wrong_id: int  # acknowledged with another id than the one stored
+    # Cut POSTs that had been stored: their resubmission found the comment
+    # by its idempotency key instead of storing it again.
+    stored_before_resubmission: int
 
 
 class Load:
@@ -466,6 +510,9 @@ class Load:
         self.refused: Counter[int] = Counter()
         self.abandoned: list[str] = []
         self.attempted = 0
+        self.posts_cut = 0  # connection lost before an answer, then resubmitted
+        self.posting: set[Browser] = set()  # writers with a POST in flight
+        self.resubmitted: dict[str, float] = {}  # marker -> time of resubmission
         self.lock = threading.Lock()
 
     def over_budget(self) -> bool:
@@ -498,9 +545,18 @@ class Load:
         }
         give_up = time.monotonic() + 60
         for attempt in range(1, 1000):
-            response = self.recorder.call(
-                browser, "post", "POST", comments_path(), form
-            )
+            self.posting.add(browser)
+            try:
+                response = self.recorder.call(
+                    browser, "post", "POST", comments_path(), form
+                )
+            finally:
+                self.posting.discard(browser)
+            if response is None or response.status >= 500:
+                with self.lock:
+                    self.posts_cut += response is None
+                    # When the resubmission starts: was the first one stored?
+                    self.resubmitted.setdefault(marker, time.time())
             if response is not None and response.status in ACKNOWLEDGED:
                 with self.lock:
                     self.acknowledged[marker] = response.comment_id()
@@ -521,6 +577,7 @@ class Load:
         stored = stored_comments(env, self.prefix)
         copies = Counter(row["marker"] for row in stored)
         ids = {row["marker"]: row["id"] for row in stored}
+        created = {row["marker"]: row["created"] for row in stored}
         return StoredCount(
             stored=len(stored),
             statuses=dict(Counter(row["status"] for row in stored)),
@@ -529,6 +586,10 @@ class Load:
             wrong_id=sum(
                 copies[m] == 1 and ids[m] != comment_id
                 for m, comment_id in self.acknowledged.items()
+            ),
+            stored_before_resubmission=sum(
+                m in created and created[m] < moment
+                for m, moment in self.resubmitted.items()
             ),
         )
 

@@ -506,6 +506,11 @@ def load_with_an_instance_stopped(test: ScaleTest, nginx: Nginx, folder: Path) -
         ("load: comments attempted", load.attempted),
         ("load: acknowledged", len(load.acknowledged)),
         ("load: acknowledged after a retry", load.retried_then_acknowledged),
+        ("load: POSTs resubmitted after a cut or a 5xx", len(load.resubmitted)),
+        (
+            "load:   of which stored by the failed attempt",
+            count.stored_before_resubmission,
+        ),
         ("load: stored", count.stored),
         ("load: lost / duplicated", f"{count.lost} / {count.duplicated}"),
         (
