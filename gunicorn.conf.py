@@ -1,7 +1,8 @@
 """gunicorn settings for Briefing, used by `make run`, the systemd units in
 deploy/ and the load and scale scripts.
 
-Environment (every one optional):
+Environment (every one optional), read like Django's settings: from the
+process environment, else from .env beside manage.py:
   PORT                      port on 127.0.0.1 (8000)
   BIND                      full bind address(es), comma-separated, instead
                             of 127.0.0.1:$PORT (e.g. "unix:/run/briefing/1.sock")
@@ -24,18 +25,45 @@ gracefully; TTIN/TTOU add or remove a worker.
 
 import multiprocessing
 import os
+import re
+from pathlib import Path
+
+
+def _dotenv() -> dict[str, str]:
+    """KEY=value lines of .env beside manage.py (Django reads it too). Not
+    copied into os.environ: a SIGHUP re-reads this file and must see the
+    same environment as at the start."""
+    path = Path(__file__).resolve().parent / ".env"
+    if not path.exists():
+        return {}
+    pairs = re.findall(
+        r"^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)=(.*?)\s*$",
+        path.read_text(),
+        re.MULTILINE,
+    )
+    return {key: value.strip("'\"") for key, value in pairs}
+
+
+_file = _dotenv()
+
+
+def _get(name: str, default: str) -> str:
+    return os.environ.get(name, _file.get(name, default))
 
 
 def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    return int(_get(name, str(default)))
 
 
-bind = [
-    address.strip()
-    for address in os.environ.get(
-        "BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}"
-    ).split(",")
-]
+# The process's own PORT or BIND win over .env's: `PORT=8021 make run`
+# listens on 8021 even when .env names a BIND.
+if "BIND" in os.environ:
+    _bind = os.environ["BIND"]
+elif "PORT" in os.environ:
+    _bind = f"127.0.0.1:{os.environ['PORT']}"
+else:
+    _bind = _file.get("BIND", f"127.0.0.1:{_file.get('PORT', '8000')}")
+bind = [address.strip() for address in _bind.split(",")]
 workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
 worker_class = "sync"
 # A request has `timeout` seconds; longer means a stuck worker, which the
@@ -62,17 +90,17 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # gunicorn; Django reads the same list for X-Forwarded-For.
 forwarded_allow_ips = ",".join(
     address.strip()
-    for address in os.environ.get("BRIEFING_TRUSTED_PROXIES", "127.0.0.1").split(",")
+    for address in _get("BRIEFING_TRUSTED_PROXIES", "127.0.0.1").split(",")
 )
 
 # gunicorn 25+ opens a control socket at one fixed path per user: several
 # instances on one machine would fight over it, and nothing here needs it.
-control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "gunicorn.ctl")
-control_socket_disable = "GUNICORN_CONTROL_SOCKET" not in os.environ
+control_socket = _get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 
-_access_log = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+_access_log = _get("GUNICORN_ACCESS_LOG", "-")
 accesslog = None if _access_log == "off" else _access_log
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 errorlog = "-"
 loglevel = "info"
-proc_name = os.environ.get("GUNICORN_PROC_NAME", "briefing")
+proc_name = _get("GUNICORN_PROC_NAME", "briefing")

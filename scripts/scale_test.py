@@ -89,7 +89,7 @@ def nginx_binary() -> str:
     found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
     if found:
         return found
-    print("nginx is missing: apt-get install nginx-light")
+    print("nginx is missing: apt-get install nginx")
     policy = Path("/usr/sbin/policy-rc.d")
     ours = not policy.exists()
     if ours:
