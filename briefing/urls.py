@@ -31,3 +31,5 @@ urlpatterns = [
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+handler500 = "briefing.views.server_error"

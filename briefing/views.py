@@ -1,11 +1,16 @@
+import sys
+
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import Article
+
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 class FrontPageView(ListView):
@@ -57,3 +62,18 @@ def healthz(request):
             "unavailable: " + "; ".join(problems), status=503, content_type="text/plain"
         )
     return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request):
+    """The 500 page; while the database is unreachable, a 503 that says so.
+
+    During a database restart requests fail with a connection error: that is
+    an outage to wait out (Retry-After), not a bug, and load balancers and
+    clients treat 503 that way.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "5"
+        return response
+    return render(request, "500.html", status=500)
