@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -12,9 +14,19 @@ from .discussion import comment_url
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Rule, Status
 
+security_log = logging.getLogger("briefing.security")
+
 
 def _refuse(request, template, context, refusal: moderation.PostingRefused):
     """Show the form again with the refusal, keeping what the reader typed."""
+    security_log.warning(
+        "refused %s %s for %s (%s): %s",
+        request.method,
+        request.path,
+        request.user,
+        refusal.status,
+        refusal.message,
+    )
     response = render(
         request,
         template,

@@ -30,12 +30,13 @@ def limits(no_new_reader_premoderation):
 
 
 def test_posting_over_the_limit_answers_429_keeps_the_text_stores_nothing(
-    signed_in, article, limits
+    signed_in, article, limits, caplog
 ):
     for number in range(limits.posting_limit):
         assert post_comment(signed_in, article, f"Comment {number}").status_code == 302
 
-    response = post_comment(signed_in, article, "One & <b>too</b> many")
+    with caplog.at_level("WARNING", logger="briefing.security"):
+        response = post_comment(signed_in, article, "One & <b>too</b> many")
 
     assert response.status_code == 429
     assert response["Retry-After"] == str(limits.posting_window_seconds)
@@ -43,6 +44,11 @@ def test_posting_over_the_limit_answers_429_keeps_the_text_stores_nothing(
     assertContains(response, "Please wait", status_code=429)
     assert Comment.objects.count() == limits.posting_limit
     assert not Comment.objects.filter(body__contains="too").exists()
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if "(429)" in record.getMessage()
+    ]
 
 
 def test_posting_limit_is_per_reader_not_per_address(
