@@ -370,9 +370,14 @@ def _peer(peer: str, work_dir: Path, database_url: str, seconds: float) -> dict:
     venv = Path("/tmp/briefing-bench") / f"peer-{peer}"
     import django
 
-    wanted = [f"Django=={django.get_version()}", PEER_PACKAGES[peer]]
-    if database_url:
-        wanted += ["psycopg[binary,pool]==3.3.9", "psycopg-pool==3.3.3"]
+    # psycopg too, so that one virtualenv serves the SQLite and the
+    # PostgreSQL runs alike.
+    wanted = [
+        f"Django=={django.get_version()}",
+        PEER_PACKAGES[peer],
+        "psycopg[binary,pool]==3.3.9",
+        "psycopg-pool==3.3.3",
+    ]
     stamp = venv / "bench-installed.txt"
     if not stamp.exists() or stamp.read_text() != "\n".join(wanted):
         log(f"{peer}: throwaway virtualenv {venv}")
