@@ -24,13 +24,15 @@ AXE_SOURCE = NODE_MODULES / "axe-core" / "axe.min.js"
 WCAG_21_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     """Run the browser tests last.
 
     Playwright's synchronous API keeps an asyncio loop running in this thread
     while it is alive, and Django refuses database calls from a thread with a
     running loop (SynchronousOnlyOperation). Once the browser has started, no
-    test that uses pytest-django's database may follow.
+    test that uses pytest-django's database may follow. Last among the hooks,
+    after pytest's own reordering by fixture parameters.
     """
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
