@@ -228,6 +228,7 @@ def _wire_table(runs: dict[str, dict]) -> str:
     for vendor in runs:
         header += [
             f"{DATABASES[vendor]} req/s",
+            "rounds",
             "errors",
             "p50 / p99 ms",
         ]
@@ -238,6 +239,7 @@ def _wire_table(runs: dict[str, dict]) -> str:
             figures = results["wire"][name]
             row += [
                 f"{figures['rps']:.0f}",
+                " ".join(map(str, figures.get("rounds_rps", []))) or "one run",
                 str(figures["errors"] + figures["not_expected"]),
                 f"{figures['p50_us'] / 1000:.1f} / {figures['p99_us'] / 1000:.1f}",
             ]
@@ -412,14 +414,17 @@ view: what the index buys, and how the page cost grew before it.
 
 TEXT_WIRE = """gunicorn with the project's `gunicorn.conf.py` ({workers} sync workers,
 access log to a file, workers not recycled during the runs), wrk from Debian
-with {threads} threads and {connections} connections, after a 2-second warm-up
-per page. "errors" counts socket errors, timeouts and answers other than the
-expected one (200 for pages, the redirect for posts). Writes: signed-in
-readers (200 sessions, each request the next reader) post with their CSRF
-token and a distinct idempotency key (`bench/post.lua`); rate limits off
-(`BRIEFING_RATE_LIMITS=off`), new readers not premoderated; "rows written"
-checks that every answer stored exactly one comment (up to 16 posts still in
-flight when wrk stops may add rows without an answer).
+with {threads} threads and {connections} connections. After a 2-second
+warm-up per page, the pages take turns in short runs (the rounds), so that a
+burst of other work on the shared machine does not fall on one page alone:
+req/s is all requests over all the time, p50 the median of the rounds', p99
+the worst round's. "errors" counts socket errors, timeouts and answers other
+than the expected one (200 for pages, the redirect for posts). Writes, one
+continuous run: signed-in readers (200 sessions, each request the next
+reader) post with their CSRF token and a distinct idempotency key
+(`bench/post.lua`); rate limits off (`BRIEFING_RATE_LIMITS=off`), new readers
+not premoderated; "rows written" checks that every answer stored exactly one
+comment (posts still in flight when wrk stops may add rows without an answer).
 """
 
 TEXT_PEERS = """Per page, anonymous, at the same discussion size: Briefing's article page

@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -118,3 +119,28 @@ def wrk(
     )
     print(f"  wrk {url}: {figures['rps']:.0f} req/s", file=sys.stderr)
     return figures
+
+
+def combined(runs: list[dict]) -> dict:
+    """Several short wrk runs of one page as one: requests over time, errors
+    summed, the median of their p50 and the worst of their p99."""
+    total = {
+        key: sum(run[key] for run in runs)
+        for key in (
+            "requests",
+            "duration_us",
+            "not_expected",
+            "connect",
+            "read",
+            "write",
+            "status",
+            "timeout",
+            "errors",
+        )
+    }
+    total["rps"] = total["requests"] / (total["duration_us"] / 1e6)
+    total["p50_us"] = statistics.median(run["p50_us"] for run in runs)
+    total["p99_us"] = max(run["p99_us"] for run in runs)
+    total["max_us"] = max(run["max_us"] for run in runs)
+    total["rounds_rps"] = [round(run["rps"]) for run in runs]
+    return total
