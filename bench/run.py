@@ -326,8 +326,7 @@ def _scenarios(inprocess, signed_in, poster) -> dict:
 
 def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
     from bench import wire
-    from bench.seed import WRITES_SLUG, discussion_slug
-    from comments.models import Comment
+    from bench.seed import discussion_slug
 
     env = {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -363,17 +362,39 @@ def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
                     wire.wrk(server.url + path, "read.lua", seconds=options.wrk_seconds)
                 )
         figures.update({name: wire.combined(runs) for name, runs in rounds.items()})
-        before = Comment.objects.count()
-        run = secrets.token_hex(2)
-        figures["writes"] = wire.wrk(
-            server.url + f"/articles/{WRITES_SLUG}/comments/",
-            "post.lua",
-            seconds=WRK_ROUNDS * options.wrk_seconds,
-            args=(f"/articles/{WRITES_SLUG}/comments/", str(writers), run),
-        )
-        figures["writes"]["rows_written"] = Comment.objects.count() - before
+        figures["writes"] = _writes(wire, server, writers, options)
     finally:
         server.stop()
+    # Writers queue for the database's write lock: how the same posts fare
+    # with one worker per core instead.
+    fewer = os.cpu_count() or 1
+    log(f"writes again with {fewer} workers")
+    server = wire.Gunicorn(options.port, fewer, work_dir / "gunicorn-fewer.log", env)
+    try:
+        server.wait_ready("/bench/constant/")
+        figures["writes_fewer_workers"] = {
+            "workers": fewer,
+            **_writes(wire, server, writers, options),
+        }
+    finally:
+        server.stop()
+    return figures
+
+
+def _writes(wire, server, writers: Path, options) -> dict:
+    """Comments posted per second, and the rows they wrote."""
+    from bench.seed import WRITES_SLUG
+    from comments.models import Comment
+
+    before = Comment.objects.count()
+    path = f"/articles/{WRITES_SLUG}/comments/"
+    figures = wire.wrk(
+        server.url + path,
+        "post.lua",
+        seconds=WRK_ROUNDS * options.wrk_seconds,
+        args=(path, str(writers), secrets.token_hex(2)),
+    )
+    figures["rows_written"] = Comment.objects.count() - before
     return figures
 
 
