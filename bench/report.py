@@ -344,7 +344,13 @@ def markdown(runs: dict[str, dict]) -> str:
             f"{' / '.join(map(str, results['machine']['load_average_at_start']))}"
         )
     parts.append(
-        "\nThe machine has 2 cores and was shared with other work during both "
+        "\n`make bench` runs the same command once the requirements are "
+        'installed. A tree named "a git archive of it" is an export of that '
+        "commit, so that uncommitted work of others in a shared checkout could "
+        "not leak into the figures.\n"
+    )
+    parts.append(
+        "The machine has 2 cores and was shared with other work during both "
         "runs (tests and servers of other developers): absolute times move "
         "from run to run, so every ratio below is taken within one run, and "
         "the in-process scenarios are timed in turn, round after round, so "
@@ -543,12 +549,13 @@ def _fewer_workers(results: dict) -> str:
     fewer = results["wire"].get("writes_fewer_workers")
     if not fewer:
         return ""
+    writes = results["wire"]["writes"]
     return (
         f"With {fewer['workers']} workers instead of {results['wire']['workers']}, "
-        f"the same posts ran at {fewer['rps']:.0f} a second "
-        f"(p99 {fewer['p99_us'] / 1000:.0f} ms) against "
-        f"{results['wire']['writes']['rps']:.0f}: fewer writers queue for the lock "
-        "and fewer processes share the two cores."
+        f"the same posts ran at {fewer['rps']:.0f} a second with a p99 of "
+        f"{fewer['p99_us'] / 1000:.0f} ms, against {writes['rps']:.0f} and "
+        f"{writes['p99_us'] / 1000:.0f} ms: on SQLite, fewer workers mean fewer "
+        "writers waiting for the lock, and shorter waits for the slowest posts."
     )
 
 

@@ -478,8 +478,9 @@ def _database_version(connection) -> str:
 
 
 def _command(database_url: str) -> str:
+    """The command line of this run (`make bench` runs the same)."""
     prefix = f"DATABASE_URL={database_url} " if database_url else ""
-    return prefix + "make bench"
+    return prefix + " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]])
 
 
 def _machine() -> dict:
