@@ -513,7 +513,7 @@ visible comment of the article to keep 50 (SQLite: `USE TEMP B-TREE FOR
 ORDER BY`). With `comment_in_article (article, created_at, id)` it walks the
 article's comments in order and stops after the page: the 5,000-comment
 page costs {_ratio(results, "article_5000_anonymous", "article_50_anonymous"):.2f}x
-the 50-comment one, against {without or float("nan"):.2f}x without it.
+the 50-comment one, against {without or float("nan"):.2f}x without it.{_postgresql_flat(runs)}
 
 **A cached page (prototype, `bench/prototype.py`).** Anonymous readers all
 see the same page, so it can come from the shared cache under a key made of
@@ -543,6 +543,17 @@ reach 300 posts a second; SQLite also takes one writer at a time
 shows in the p99 ({writes["p99_us"] / 1000:.0f} ms). {_writes_check(writes)}
 {_fewer_workers(results)}
 """
+
+
+def _postgresql_flat(runs: dict[str, dict]) -> str:
+    results = runs.get("postgresql")
+    if not results or not results.get("without_index"):
+        return ""
+    flat = _ratio(results, "article_5000_anonymous", "article_50_anonymous")
+    return (
+        f" PostgreSQL's planner kept the page flat with or without it "
+        f"({flat:.2f}x and {_flat_without_index(results):.2f}x)."
+    )
 
 
 def _fewer_workers(results: dict) -> str:
