@@ -83,6 +83,12 @@ def main() -> None:
     parser.add_argument(
         "--no-report", action="store_true", help="leave docs/benchmarks.md alone"
     )
+    parser.add_argument(
+        "--inprocess-only",
+        action="store_true",
+        help="statements and in-process medians only, printed and kept in "
+        "BENCH_DIR (bench/results/ and docs/benchmarks.md are left alone)",
+    )
     options = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -140,6 +146,12 @@ def main() -> None:
     )
     for name, figures in results["inprocess"].items():
         log(f"  {name}: {figures['median_ms']:.3f} ms")
+    if options.inprocess_only:
+        # A quick before/after of one change: no wire, no peers, no report.
+        out = work_dir / "inprocess.json"
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        log(f"results in {out}")
+        return
 
     results["without_index"] = _without_flat_index(inprocess, connection, options)
     connection.close()
