@@ -3,7 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
-from .accounts.signin import SignInView
+from .accounts.signin import SignInView, ThrottledPasswordResetView
 from .feeds import LatestArticlesFeed
 from .sitemaps import ArticleSitemap
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("", include("briefing.accounts.urls")),
     # Throttled sign-in; Django's own views serve the rest of accounts/.
     path("accounts/login/", SignInView.as_view(), name="login"),
+    path(
+        "accounts/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path(

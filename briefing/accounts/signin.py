@@ -1,7 +1,9 @@
-"""The sign-in page: Django's LoginView, answering 429 while throttled."""
+"""Sign-in and password reset: Django's views, answering 429 while throttled."""
 
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.forms.forms import NON_FIELD_ERRORS
+
+from . import throttle
 
 
 class SignInView(LoginView):
@@ -23,6 +25,19 @@ class SignInView(LoginView):
         form.errors[NON_FIELD_ERRORS] = form.error_class(
             [refusal.message], error_class="nonfield"
         )
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's password reset, limited per client address (429 after that)."""
+
+    def form_valid(self, form):
+        refusal = throttle.password_reset_refusal(self.request)
+        if refusal is None:
+            return super().form_valid(form)
+        form.add_error(None, refusal.message)
         response = self.render_to_response(self.get_context_data(form=form), status=429)
         response["Retry-After"] = str(refusal.retry_after)
         return response

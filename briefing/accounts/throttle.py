@@ -50,6 +50,9 @@ SIGN_IN_FAILURES_PER_ADDRESS = 30
 
 SIGN_UP_WINDOW = timedelta(hours=1)
 SIGN_UPS_PER_ADDRESS = 10
+# Each reset request sends mail to whatever address is typed in.
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+PASSWORD_RESETS_PER_ADDRESS = 5
 
 UNKNOWN_ADDRESS = "0.0.0.0"
 
@@ -319,5 +322,27 @@ def sign_up_refusal(request: HttpRequest) -> Refusal | None:
     return Refusal(
         f"Too many accounts were created from your network recently. Please "
         f"try again in {_wait_text(retry_after)}.",
+        retry_after,
+    )
+
+
+def password_reset_refusal(request: HttpRequest) -> Refusal | None:
+    """Count a password-reset request from the request's address; refuse one
+    too many, so the form cannot be used to send mail to anyone in bulk."""
+    address = client_address(request)
+    hits, retry_after = count_hit(
+        f"briefing:password-resets:{address}", PASSWORD_RESET_WINDOW
+    )
+    if hits <= PASSWORD_RESETS_PER_ADDRESS:
+        return None
+    security_log.warning(
+        "password reset throttled from %s: %d requests; retry after %d s",
+        address,
+        hits,
+        retry_after,
+    )
+    return Refusal(
+        "Too many password resets were asked for from your network recently. "
+        f"Please try again in {_wait_text(retry_after)}.",
         retry_after,
     )
