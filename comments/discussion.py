@@ -1,12 +1,22 @@
 """The discussion as a page shows it: numbered, paginated, oldest first."""
 
+from dataclasses import dataclass
+from urllib.parse import quote
+
 from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils import timezone
 
 from .forms import CommentForm
 from .models import Comment, ModerationSettings, Status
 from .moderation import closed_reason
+from .rendering import bidi_isolated, format_body
 
 COMMENTS_PER_PAGE = 50
+# What Django's reverse() leaves unquoted in a path segment (RFC 3986 pchar).
+_PATH_SAFE = "!$&'()*+,;=" + "/~:@"
+# Stands for the argument in the one reverse(): digits fit <int:> and <str:>.
+_PLACEHOLDER = "9081726354"
 
 
 def comment_url(comment: Comment) -> str:
@@ -29,6 +39,84 @@ def comment_url(comment: Comment) -> str:
     return f"{article_url}#{comment.anchor}"
 
 
+class _Urls:
+    """URLs of one kind for many objects from a single reverse(): a page of 50
+    comments would otherwise resolve 50 profile URLs one by one (issue 7).
+
+    The argument is quoted as reverse() quotes it, so the URL is the same.
+    """
+
+    def __init__(self, name: str):
+        self.before, _, self.after = reverse(name, args=[_PLACEHOLDER]).rpartition(
+            _PLACEHOLDER
+        )
+
+    def __call__(self, argument) -> str:
+        return f"{self.before}{quote(str(argument), safe=_PATH_SAFE)}{self.after}"
+
+
+@dataclass(slots=True)
+class ShownComment:
+    """One comment with what the page prints about it, worked out once in
+    Python rather than by template filters and lookups (issue 7)."""
+
+    comment: Comment
+    pk: int
+    number: int | None
+    status: str
+    username: str = ""
+    profile_url: str = ""
+    name: str = ""
+    online: bool = False
+    iso_time: str = ""
+    local_time: str = ""
+    # Where "In reply to" points, and what it names; "" when it is no reply.
+    reply_state: str = ""
+    reply_url: str = ""
+    reply_name: str = ""
+    body: str = ""
+
+
+def shown_comments(comments, *, start: int | None = None) -> list[ShownComment]:
+    """`comments` ready to print, numbered from `start` (or not numbered);
+    a reply links within the list when it can, else to the permalink."""
+    comments = list(comments)
+    profile_url = _Urls("accounts:profile")
+    permalink = _Urls("comments:permalink")
+    listed = {comment.pk for comment in comments}
+    shown = []
+    for index, comment in enumerate(comments):
+        item = ShownComment(
+            comment=comment,
+            pk=comment.pk,
+            number=None if start is None else start + index,
+            status=comment.status,
+        )
+        shown.append(item)
+        if comment.status == Status.DELETED:
+            continue
+        author = comment.author
+        item.username = author.username
+        item.profile_url = profile_url(author.username)
+        item.name = bidi_isolated(author.display_name or author.username)
+        item.online = author.is_online
+        local = timezone.localtime(comment.created_at)
+        # The formats of the date filter's "Y-m-d\TH:i:sO" and "j F Y H:i".
+        item.iso_time = f"{local:%Y-%m-%dT%H:%M:%S%z}"
+        item.local_time = f"{local.day} {local:%B %Y %H:%M}"
+        item.body = format_body(comment.body)
+        if comment.reply_to_id:
+            answered = comment.reply_to
+            item.reply_state = answered.status
+            if comment.reply_to_id in listed:
+                item.reply_url = f"#{answered.anchor}"
+            else:
+                item.reply_url = f"{permalink(answered.pk)}#{answered.anchor}"
+            if answered.status == Status.PUBLISHED:
+                item.reply_name = answered.author.username
+    return shown
+
+
 class Discussion:
     """What the discussion under an article shows to the reader `user`."""
 
@@ -46,7 +134,7 @@ class Discussion:
         self.own_unpublished = []
         self.form = None
         if user.is_authenticated:
-            self.own_unpublished = list(
+            self.own_unpublished = shown_comments(
                 article.comments.filter(
                     author=user, status__in=[Status.PENDING, Status.REJECTED]
                 ).select_related("author", "reply_to__author")
@@ -56,14 +144,6 @@ class Discussion:
                     article=article, initial={"reply_to": reply_to}
                 )
 
-    def numbered_comments(self):
-        """(number, comment, reply link) for the page; numbers run on across
-        pages, and a reply links within the page when it can."""
-        on_page = {comment.pk for comment in self.page.object_list}
-        for number, comment in enumerate(
-            self.page.object_list, start=self.page.start_index()
-        ):
-            reply_link = None
-            if comment.reply_to_id in on_page:
-                reply_link = f"#comment-{comment.reply_to_id}"
-            yield number, comment, reply_link
+    def numbered_comments(self) -> list[ShownComment]:
+        """The page's comments; numbers run on across pages."""
+        return shown_comments(self.page.object_list, start=self.page.start_index())

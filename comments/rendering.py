@@ -6,6 +6,8 @@ from django.utils.html import Urlizer
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import normalize_newlines
 
+from briefing.accounts.models import BIDI_CONTROLS
+
 
 class ReaderLinks(Urlizer):
     """Django's urlize, with the rel a link written by a reader must carry."""
@@ -30,3 +32,15 @@ def format_body(body: str) -> SafeString:
 def count_links(body: str) -> int:
     """The links `format_body` makes, so the links rule sees what readers see."""
     return format_body(body).count('rel="nofollow ugc noopener"')
+
+
+def bidi_isolated(name: str) -> str:
+    """A name as text that cannot turn around what is shown after it.
+
+    A name holding text-direction controls is put between FIRST STRONG
+    ISOLATE and POP DIRECTIONAL ISOLATE, which end whatever it opened; other
+    names are left exactly as they are.
+    """
+    if BIDI_CONTROLS.search(name):
+        return f"\u2068{name}\u2069"
+    return name

@@ -2,28 +2,16 @@ from django import template
 from django.core.paginator import Paginator
 from django.db.models import Count
 
-from briefing.accounts.models import BIDI_CONTROLS
-
 from ..discussion import Discussion
 from ..models import Comment, Status
-from ..rendering import format_body
+from ..rendering import bidi_isolated, format_body
 
 register = template.Library()
 
 PROFILE_COMMENTS_PER_PAGE = 20
 
 
-@register.filter
-def bidi_isolated(name: str) -> str:
-    """A name as text that cannot turn around what is shown after it.
-
-    A name holding text-direction controls is put between FIRST STRONG
-    ISOLATE and POP DIRECTIONAL ISOLATE, which end whatever it opened; other
-    names are left exactly as they are.
-    """
-    if BIDI_CONTROLS.search(name):
-        return f"\u2068{name}\u2069"
-    return name
+register.filter(bidi_isolated)
 
 
 @register.filter
