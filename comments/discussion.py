@@ -3,16 +3,26 @@
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from .forms import CommentForm
 from .models import Comment, ModerationSettings, Status
 from .moderation import closed_reason
 from .rendering import bidi_isolated, format_body
+from .versions import discussion_version
 
 COMMENTS_PER_PAGE = 50
+# How long anonymous readers may share a rendered page of comments. Any change
+# to a comment gives the discussion a new version (comments/versions.py), so
+# this bounds only what no comment change announces: an author's Online or
+# Offline and a changed display name. 0 renders every page afresh (the
+# benchmark times the uncached page that way).
+LISTING_SECONDS = 60
 # What Django's reverse() leaves unquoted in a path segment (RFC 3986 pchar).
 _PATH_SAFE = "!$&'()*+,;=" + "/~:@"
 # Stands for the argument in the one reverse(): digits fit <int:> and <str:>.
@@ -118,31 +128,65 @@ def shown_comments(comments, *, start: int | None = None) -> list[ShownComment]:
 
 
 class Discussion:
-    """What the discussion under an article shows to the reader `user`."""
+    """What the discussion under an article shows to the reader `user`.
+
+    `listing` is the rendered list of the page's comments and its pagination.
+    Anonymous readers all see the same one, so theirs comes from the shared
+    cache, under the article's discussion version; a signed-in reader's holds
+    their own links and is rendered for them alone, never cached. What
+    depends on the time or the reader (the closed or sign-in notice, the
+    form, one's own unpublished comments) is never part of it.
+    """
 
     def __init__(self, article, user, page_number, *, form=None, reply_to=None):
         self.article = article
         self.moderation = ModerationSettings.current()
         self.closed_reason = closed_reason(article, self.moderation)
+        self.user = user
+        self.own_unpublished = []
+        self.form = None
         comments = (
             article.comments.visible()
             .in_discussion_order()
             .select_related("author", "reply_to__author")
         )
-        self.page = Paginator(comments, COMMENTS_PER_PAGE).get_page(page_number)
-        self.user = user
-        self.own_unpublished = []
-        self.form = None
-        if user.is_authenticated:
-            self.own_unpublished = shown_comments(
-                article.comments.filter(
-                    author=user, status__in=[Status.PENDING, Status.REJECTED]
-                ).select_related("author", "reply_to__author")
-            )
-            if not self.closed_reason:
-                self.form = form or CommentForm(
-                    article=article, initial={"reply_to": reply_to}
+        paginator = Paginator(comments, COMMENTS_PER_PAGE)
+        if user.is_authenticated or not LISTING_SECONDS:
+            self.page = paginator.get_page(page_number)
+            if user.is_authenticated:
+                self.own_unpublished = shown_comments(
+                    article.comments.filter(
+                        author=user, status__in=[Status.PENDING, Status.REJECTED]
+                    ).select_related("author", "reply_to__author")
                 )
+                if not self.closed_reason:
+                    self.form = form or CommentForm(
+                        article=article, initial={"reply_to": reply_to}
+                    )
+            self.listing = self._render_listing()
+            return
+        # The version is read before anything it guards: what is cached under
+        # it was read after it, so never older than the change it stands for.
+        prefix = f"discussion:{article.pk}:{discussion_version(article.pk)}"
+        count = cache.get(f"{prefix}:count")
+        if count is not None:
+            # The page's number and bounds come from the count: no COUNT query.
+            paginator.count = count
+        self.page = paginator.get_page(page_number)
+        if count is None:
+            cache.set(f"{prefix}:count", paginator.count, LISTING_SECONDS)
+        key = f"{prefix}:page:{self.page.number}"
+        listing = cache.get(key)
+        if listing is None:
+            listing = self._render_listing()
+            cache.set(key, str(listing), LISTING_SECONDS)
+        # Rendered by our own template, escaped there.
+        self.listing = mark_safe(listing)
+
+    def _render_listing(self) -> str:
+        return render_to_string(
+            "comments/_listing.html", {"discussion": self, "user": self.user}
+        )
 
     def numbered_comments(self) -> list[ShownComment]:
         """The page's comments; numbers run on across pages."""

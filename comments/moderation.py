@@ -34,6 +34,7 @@ from .models import (
     Word,
 )
 from .rendering import count_links
+from .versions import discussion_changed
 
 security_log = logging.getLogger("briefing.security")
 
@@ -256,6 +257,7 @@ def post_comment(
             moderation_reason=decision.reason,
             idempotency_key=idempotency_key,
         )
+        discussion_changed(article.pk)
         if decision.status != Status.PUBLISHED:
             # A comment born held or rejected has a first line in its trail.
             _audit(comment, "", rule=decision.rule, reason=decision.reason)
@@ -299,6 +301,7 @@ def edit_comment(comment: Comment, body: str) -> Comment:
         comment.body = body
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "edited_at"])
+        discussion_changed(comment.article_id)
         decision = evaluate(
             body,
             comment.article,
@@ -355,6 +358,7 @@ def change_status(
         comment.rule = rule
         comment.moderation_reason = reason[:REASON_MAX_LENGTH]
         comment.save(update_fields=["status", "rule", "moderation_reason"])
+        discussion_changed(comment.article_id)
         _audit(comment, from_status, actor=actor, rule=rule, reason=reason)
     security_log.info(
         "comment %s %s -> %s by %s: %s",
@@ -376,12 +380,12 @@ def change_status_of_all(
         changing = list(
             comments.select_for_update()
             .exclude(status=to_status)
-            .values_list("pk", "status")
+            .values_list("pk", "status", "article_id")
         )
         now = timezone.now()
         for start in range(0, len(changing), BATCH_SIZE):
             batch = changing[start : start + BATCH_SIZE]
-            ids = [pk for pk, _ in batch]
+            ids = [pk for pk, _, _ in batch]
             Comment.objects.filter(pk__in=ids).update(
                 status=to_status, rule=rule, moderation_reason=reason, open_reports=0
             )
@@ -398,8 +402,10 @@ def change_status_of_all(
                     reason=reason,
                     created_at=now,
                 )
-                for pk, from_status in batch
+                for pk, from_status, _ in batch
             )
+        for article_id in {article_id for _, _, article_id in changing}:
+            discussion_changed(article_id)
     if changing:
         security_log.info(
             "%s comments -> %s by %s: %s", len(changing), to_status, actor, reason

@@ -25,10 +25,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, Status
+from comments.versions import discussion_changed
 
 pytestmark = pytest.mark.django_db
 
 ANONYMOUS_ARTICLE_BUDGET = 3
+# A page of comments anonymous readers already share (comments/discussion.py):
+# only the article is read.
+CACHED_ANONYMOUS_ARTICLE_BUDGET = 1
 SIGNED_IN_ARTICLE_BUDGET = 5
 POSTING_BUDGET = 6
 
@@ -112,13 +116,33 @@ def _article_page_statements(client, article) -> DataStatements:
 
 
 @pytest.mark.parametrize("size", [10, 1000])
-def test_anonymous_article_page_within_budget(client, make_article, authors, size):
+def test_anonymous_article_page_within_budget(
+    client, make_article, authors, size, django_capture_on_commit_callbacks
+):
+    article = make_article()
+    _discussion(article, authors, size)
+    client.get(article.get_absolute_url())
+    # A comment changed since: the shared page of comments is rendered afresh.
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion_changed(article.pk)
+
+    with counting_statements() as statements:
+        response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    assert len(statements) <= ANONYMOUS_ARTICLE_BUDGET, str(statements)
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_cached_anonymous_article_page_within_budget(
+    client, make_article, authors, size
+):
     article = make_article()
     _discussion(article, authors, size)
 
     statements = _article_page_statements(client, article)
 
-    assert len(statements) <= ANONYMOUS_ARTICLE_BUDGET, str(statements)
+    assert len(statements) <= CACHED_ANONYMOUS_ARTICLE_BUDGET, str(statements)
 
 
 @pytest.mark.parametrize("size", [10, 1000])

@@ -1,0 +1,265 @@
+"""The anonymous readers' shared page of comments (comments/discussion.py).
+
+Every test warms the cache with an anonymous view first, then changes the
+discussion through the real URLs or the moderation functions, and reads the
+page again as another reader would. Commit callbacks run where the commit
+would be (`django_capture_on_commit_callbacks`): the discussion version is
+replaced only after commit, so what a test sees is what the next request on
+any worker sees.
+"""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from comments import moderation
+from comments.discussion import COMMENTS_PER_PAGE
+from comments.models import Comment, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """Run what a block leaves for after commit, as the commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def _post(client, article, body: str):
+    return client.post(
+        reverse("comments:post", args=[article.slug]),
+        {"body": body, "idempotency_key": uuid.uuid4()},
+    )
+
+
+def test_cache_new_comment_shows_at_once_to_anonymous(
+    anonymous,
+    signed_in,
+    article,
+    make_comment,
+    other_reader,
+    committing,
+    no_new_reader_premoderation,
+):
+    make_comment(article, other_reader, "Already there.")
+    assertContains(anonymous.get(article.get_absolute_url()), "Already there.")
+
+    with committing():
+        response = _post(signed_in, article, "Brand new comment.")
+
+    assert response.status_code == 302
+    page = anonymous.get(article.get_absolute_url())
+    assertContains(page, "Brand new comment.")
+    assertContains(page, '<span class="count">(2)</span>', html=True)
+    assertContains(page, '<span class="comment__number">2.</span>', html=True)
+
+
+def test_cache_edit_shows_at_once_to_anonymous(
+    anonymous, signed_in, article, reader, make_comment, committing
+):
+    comment = make_comment(article, reader, "Before the edit.")
+    assertContains(anonymous.get(article.get_absolute_url()), "Before the edit.")
+
+    with committing():
+        response = signed_in.post(
+            reverse("comments:edit", args=[comment.pk]), {"body": "After the edit."}
+        )
+
+    assert response.status_code == 302
+    page = anonymous.get(article.get_absolute_url())
+    assertContains(page, "After the edit.")
+    assertNotContains(page, "Before the edit.")
+    assertContains(page, '<span class="comment__edited">(edited)</span>', html=True)
+
+
+def test_cache_delete_shows_at_once_to_anonymous(
+    anonymous, signed_in, article, reader, make_comment, committing
+):
+    comment = make_comment(article, reader, "Soon withdrawn.")
+    assertContains(anonymous.get(article.get_absolute_url()), "Soon withdrawn.")
+
+    with committing():
+        response = signed_in.post(reverse("comments:delete", args=[comment.pk]))
+
+    assert response.status_code == 302
+    page = anonymous.get(article.get_absolute_url())
+    assertNotContains(page, "Soon withdrawn.")
+    assertContains(page, "This comment was deleted by its author.")
+
+
+def test_cache_approval_shows_at_once_to_anonymous(
+    anonymous, article, reader, moderator, make_comment, committing
+):
+    held = make_comment(article, reader, "Held for a moderator.", Status.PENDING)
+    assertNotContains(
+        anonymous.get(article.get_absolute_url()), "Held for a moderator."
+    )
+
+    with committing():
+        assert moderation.approve(held, moderator)
+
+    page = anonymous.get(article.get_absolute_url())
+    assertContains(page, "Held for a moderator.")
+    assertContains(page, '<span class="count">(1)</span>', html=True)
+
+
+def test_cache_rejection_shows_at_once_to_anonymous(
+    anonymous, article, reader, moderator, make_comment, committing
+):
+    comment = make_comment(article, reader, "Crosses the line.")
+    assertContains(anonymous.get(article.get_absolute_url()), "Crosses the line.")
+
+    with committing():
+        assert moderation.reject(comment, moderator, "Insults")
+
+    page = anonymous.get(article.get_absolute_url())
+    assertNotContains(page, "Crosses the line.")
+    assertContains(page, "No comments yet.")
+
+
+def test_cache_ban_of_a_whole_history_shows_at_once_to_anonymous(
+    anonymous, make_article, reader, moderator, make_comment, committing
+):
+    first, second = make_article("first"), make_article("second")
+    make_comment(first, reader, "Spam one.")
+    make_comment(second, reader, "Spam two.")
+    for article in (first, second):
+        assertContains(anonymous.get(article.get_absolute_url()), "Spam")
+
+    with committing():
+        moderation.change_status_of_all(
+            Comment.objects.filter(author=reader),
+            Status.REJECTED,
+            actor=moderator,
+            reason="Spam",
+        )
+
+    assertNotContains(anonymous.get(first.get_absolute_url()), "Spam one.")
+    assertNotContains(anonymous.get(second.get_absolute_url()), "Spam two.")
+
+
+def test_cache_is_stale_only_until_commit(
+    anonymous,
+    article,
+    reader,
+    moderator,
+    make_comment,
+    django_capture_on_commit_callbacks,
+):
+    comment = make_comment(article, reader, "Still shown.")
+    anonymous.get(article.get_absolute_url())
+
+    with django_capture_on_commit_callbacks() as after_commit:
+        moderation.reject(comment, moderator, "Insults")
+    # Not committed yet: a reader rendering now must not store the new state
+    # under the old version, and the old version must still be current.
+    before_commit = anonymous.get(article.get_absolute_url())
+    for callback in after_commit:
+        callback()
+
+    assertContains(before_commit, "Still shown.")
+    assertNotContains(anonymous.get(article.get_absolute_url()), "Still shown.")
+
+
+def test_cache_signed_in_reader_never_gets_the_anonymous_listing(
+    anonymous, signed_in, article, other_reader, make_comment
+):
+    make_comment(article, other_reader, "Words of someone else.")
+    assertNotContains(anonymous.get(article.get_absolute_url()), "Report</a>")
+
+    page = signed_in.get(article.get_absolute_url())
+
+    assertContains(page, "Words of someone else.")
+    assertContains(page, "Report</a>")
+    assertContains(page, 'class="reply-link"')
+
+
+def test_cache_one_readers_parts_never_reach_another(
+    client, article, reader, other_reader, make_comment
+):
+    own = make_comment(article, reader, "Published words of Paul.")
+    make_comment(article, reader, "Held words of Paul.", Status.PENDING)
+    edit_link = reverse("comments:edit", args=[own.pk])
+    client.force_login(reader)
+    as_author = client.get(article.get_absolute_url())
+    client.logout()
+
+    as_anonymous = client.get(article.get_absolute_url())
+    client.force_login(other_reader)
+    as_other = client.get(article.get_absolute_url())
+
+    assertContains(as_author, "Held words of Paul.")
+    assertContains(as_author, edit_link)
+    for page in (as_anonymous, as_other):
+        assertContains(page, "Published words of Paul.")
+        assertNotContains(page, "Held words of Paul.")
+        assertNotContains(page, edit_link)
+    assertNotContains(as_anonymous, "comment__actions")
+    assertNotContains(as_anonymous, 'id="comment-form"')
+
+
+def test_cache_pages_are_cached_apart(anonymous, article, reader, make_comment):
+    start = timezone.now() - timedelta(hours=1)
+    for n in range(COMMENTS_PER_PAGE + 3):
+        make_comment(
+            article, reader, f"Comment {n:03}.", created_at=start + timedelta(seconds=n)
+        )
+    url = article.get_absolute_url()
+
+    first = anonymous.get(url)
+    second = anonymous.get(f"{url}?page=2")
+    first_again = anonymous.get(url)
+
+    assertContains(first, "Comment 000.")
+    assertNotContains(first, "Comment 050.")
+    assertContains(second, "Comment 050.")
+    assertContains(second, '<span class="comment__number">51.</span>', html=True)
+    assertNotContains(second, "Comment 000.")
+    assertContains(second, "Page 2 of 2")
+    assert first_again.content == first.content
+    for page in (first, second):
+        assertContains(
+            page, f'<span class="count">({COMMENTS_PER_PAGE + 3})</span>', html=True
+        )
+
+
+def test_cache_out_of_range_page_shows_the_last_one(
+    anonymous, article, reader, make_comment
+):
+    start = timezone.now() - timedelta(hours=1)
+    for n in range(COMMENTS_PER_PAGE + 1):
+        make_comment(
+            article, reader, f"Comment {n:03}.", created_at=start + timedelta(seconds=n)
+        )
+    url = article.get_absolute_url()
+    anonymous.get(f"{url}?page=2")
+
+    response = anonymous.get(f"{url}?page=99")
+
+    assertContains(response, "Comment 050.")
+    assertContains(response, "Page 2 of 2")
+
+
+def test_cache_sign_in_and_closed_notices_stay_outside(
+    anonymous, article, make_comment, reader
+):
+    make_comment(article, reader, "Said before closing.")
+    assertContains(anonymous.get(article.get_absolute_url()), "notice--sign-in")
+    article.comments_open = False
+    article.save()
+
+    page = anonymous.get(article.get_absolute_url())
+
+    assertContains(page, "Said before closing.")
+    assertContains(page, "Comments on this article are closed.")
+    assertNotContains(page, "notice--sign-in")
