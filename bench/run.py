@@ -10,10 +10,11 @@ into its own database, then measures, all in the same run:
 1. exact SQL statements per page (transaction control left out);
 2. in-process medians of WSGI calls through the full middleware stack, every
    scenario in turn round after round: the article page (anonymous and signed
-   in) at each size, a constant-response view, the prototype of a cached
-   anonymous page (bench/prototype.py), a posted comment; then the anonymous
-   pages once more without the index that keeps their cost flat, to show
-   what it buys;
+   in) at each size with the anonymous readers' cache of the comment list
+   off (every miss), the same anonymous page as readers get it (a cache
+   hit), a constant-response view, a posted comment; then the uncached
+   anonymous pages once more without the index that keeps their cost flat,
+   to show what it buys;
 3. over the wire, gunicorn (the project's gunicorn.conf.py) and wrk with 16
    connections: pages per second and errors, then comments posted per second
    by signed-in readers, checked against the rows written;
@@ -178,7 +179,6 @@ def main() -> None:
 def _without_flat_index(inprocess, connection, options) -> dict | None:
     """The anonymous pages timed again without the flat-cost index (dropped,
     then created again before anything else runs)."""
-    from bench.seed import discussion_slug
 
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "comments_comment")
@@ -193,7 +193,7 @@ def _without_flat_index(inprocess, connection, options) -> dict | None:
                 "constant": lambda: inprocess.call("/bench/constant/"),
                 **{
                     f"article_{size}_anonymous": lambda size=size: inprocess.call(
-                        f"/articles/{discussion_slug(size)}/"
+                        _uncached(size)
                     )
                     for size in SIZES
                 },
@@ -278,12 +278,17 @@ def _statements(inprocess, signed_in, poster) -> dict:
     sql = {}
     for size in SIZES:
         path = f"/articles/{discussion_slug(size)}/"
-        sql[f"article_{size}_anonymous"] = measure(lambda p=path: inprocess.call(p))
+        sql[f"article_{size}_anonymous"] = measure(
+            lambda s=size: inprocess.call(_uncached(s))
+        )
         sql[f"article_{size}_signed_in"] = measure(
             lambda p=path: inprocess.call(p, cookies=signed_in[0])
         )
     sql["article_5000_page_50_anonymous"] = measure(
-        lambda: inprocess.call(f"/articles/{discussion_slug(5000)}/?page=50")
+        lambda: inprocess.call(f"{_uncached(5000)}?page=50")
+    )
+    sql["article_50_cached_anonymous"] = measure(
+        lambda: inprocess.call(f"/articles/{discussion_slug(50)}/")
     )
     sql["front_page_anonymous"] = measure(lambda: inprocess.call("/"))
     sql["constant_anonymous"] = measure(lambda: inprocess.call("/bench/constant/"))
@@ -309,6 +314,13 @@ def _statements(inprocess, signed_in, poster) -> dict:
     }
 
 
+def _uncached(size: int) -> str:
+    """The article page with the anonymous listing cache off (bench/urls.py)."""
+    from bench.seed import discussion_slug
+
+    return f"/bench/uncached-article/{discussion_slug(size)}/"
+
+
 def _scenarios(inprocess, signed_in, poster) -> dict:
     from bench.seed import WRITES_SLUG, discussion_slug
 
@@ -320,12 +332,14 @@ def _scenarios(inprocess, signed_in, poster) -> dict:
     }
     for size in SIZES:
         path = f"/articles/{discussion_slug(size)}/"
-        scenarios[f"article_{size}_anonymous"] = lambda p=path: inprocess.call(p)
+        scenarios[f"article_{size}_anonymous"] = lambda s=size: inprocess.call(
+            _uncached(s)
+        )
         scenarios[f"article_{size}_signed_in"] = lambda p=path: inprocess.call(
             p, cookies=signed_in[0]
         )
     for size in (50, 5000):
-        path = f"/bench/cached-article/{discussion_slug(size)}/"
+        path = f"/articles/{discussion_slug(size)}/"
         answer = inprocess.call(path)
         assert answer.status == 200, (path, answer.status)
         assert b'id="comments"' in answer.body, path
@@ -358,7 +372,7 @@ def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
             "constant": "/bench/constant/",
             "article_50": f"/articles/{discussion_slug(50)}/",
             "article_5000": f"/articles/{discussion_slug(5000)}/",
-            "cached_50": f"/bench/cached-article/{discussion_slug(50)}/",
+            "uncached_50": _uncached(50),
         }
         for path in pages.values():
             status, _ = wire.fetch(server.url + path)
