@@ -145,14 +145,8 @@ class Discussion:
         self.user = user
         self.own_unpublished = []
         self.form = None
-        comments = (
-            article.comments.visible()
-            .in_discussion_order()
-            .select_related("author", "reply_to__author")
-        )
-        paginator = Paginator(comments, COMMENTS_PER_PAGE)
         if user.is_authenticated or not LISTING_SECONDS:
-            self.page = paginator.get_page(page_number)
+            self.page = self._paginator().get_page(page_number)
             if user.is_authenticated:
                 self.own_unpublished = shown_comments(
                     article.comments.filter(
@@ -169,19 +163,31 @@ class Discussion:
         # it was read after it, so never older than the change it stands for.
         prefix = f"discussion:{article.pk}:{discussion_version(article.pk)}"
         count = cache.get(f"{prefix}:count")
+        listing = None
         if count is not None:
-            # The page's number and bounds come from the count: no COUNT query.
+            # A hit needs the page's number and bounds, which come from the
+            # count: no query, not even a queryset built.
+            paginator = Paginator((), COMMENTS_PER_PAGE)
             paginator.count = count
-        self.page = paginator.get_page(page_number)
-        if count is None:
-            cache.set(f"{prefix}:count", paginator.count, LISTING_SECONDS)
-        key = f"{prefix}:page:{self.page.number}"
-        listing = cache.get(key)
+            self.page = paginator.get_page(page_number)
+            listing = cache.get(f"{prefix}:page:{self.page.number}")
         if listing is None:
+            self.page = self._paginator().get_page(page_number)
             listing = self._render_listing()
-            cache.set(key, str(listing), LISTING_SECONDS)
+            cache.set(f"{prefix}:count", self.page.paginator.count, LISTING_SECONDS)
+            cache.set(
+                f"{prefix}:page:{self.page.number}", str(listing), LISTING_SECONDS
+            )
         # Rendered by our own template, escaped there.
         self.listing = mark_safe(listing)
+
+    def _paginator(self) -> Paginator:
+        comments = (
+            self.article.comments.visible()
+            .in_discussion_order()
+            .select_related("author", "reply_to__author")
+        )
+        return Paginator(comments, COMMENTS_PER_PAGE)
 
     def _render_listing(self) -> str:
         return render_to_string(
