@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from pytest_django.asserts import assertContains, assertNotContains
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from briefing.accounts.models import User
 from comments.models import Status
@@ -174,3 +174,13 @@ def test_anonymous_requests_write_nothing(client, reader):
     assert last_seen_writes(queries) == 0
     reader.refresh_from_db()
     assert reader.last_seen is None
+
+
+def test_profile_url_in_another_case_or_look_alike_letters_leads_to_the_reader(
+    client, reader
+):
+    response = client.get("/users/paul3390/")
+    cyrillic = client.get("/users/Раul3390/")
+
+    assertRedirects(response, "/users/Paul3390/", status_code=301)
+    assertRedirects(cyrillic, "/users/Paul3390/", status_code=301)

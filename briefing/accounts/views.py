@@ -3,10 +3,12 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import RedirectURLMixin
 from django.db import IntegrityError, transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.generic import CreateView, DetailView, UpdateView
+
+from briefing.text import skeleton
 
 from .antiautomation import SignUpLimit
 from .forms import AccountForm, SignUpForm
@@ -44,15 +46,23 @@ class SignUpView(SignUpLimit, RedirectURLMixin, CreateView):
 
 
 class ProfileView(DetailView):
-    """A reader's public profile; their comments come from the comments app."""
+    """A reader's public profile; their comments come from the comments app.
+
+    A username typed in another case, or with look-alike letters, leads to
+    the reader it stands for (usernames are unique under that folding).
+    """
 
     template_name = "accounts/profile.html"
     context_object_name = "profile_user"
-    slug_field = "username"
-    slug_url_kwarg = "username"
 
-    def get_queryset(self):
-        return User.objects.filter(is_active=True)
+    def get(self, request, *args, **kwargs):
+        username = kwargs["username"]
+        self.object = get_object_or_404(
+            User.objects.filter(is_active=True), username_key=skeleton(username)
+        )
+        if self.object.username != username:
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
 
 
 @method_decorator(login_required, name="dispatch")
