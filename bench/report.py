@@ -476,7 +476,7 @@ def analysis(runs: dict[str, dict]) -> str:
     if contrib and xtd:
         peers = f"""
 **Peers.** Neither peer paginates: at 500 and 5,000 comments they render
-every comment, and Briefing's first page of 50 is {contrib[500]:.1f}x and
+every comment, and Briefing's first page of 50, uncached, is {contrib[500]:.1f}x and
 {contrib[5000]:.0f}x cheaper than django-contrib-comments' list,
 {xtd[500]:.0f}x and {xtd[5000]:.0f}x cheaper than django-comments-xtd's tree
 (which also runs a query or two per comment). At 50 comments both render
@@ -511,9 +511,9 @@ both date strings, the reply link): the 50-comment page went from 17.7 to
 --inprocess-only --seconds 8` before and after, the markup byte for byte the
 same but for whitespace). What is left is the query's 50 rows with their
 authors (model instances), and the template engine's variable lookups,
-about 900 a page. 12x uncached is about 3.5 ms, less than the rest of the
-page costs without any comment (below): out of reach by rendering alone;
-readers get the cached page instead.
+about 900 a page. 12x uncached is about 3.5 ms, hardly more than the page
+costs when it renders no comment at all (the cached page, below): out of
+reach by rendering alone; readers get the cached page instead.
 
 **Flat cost needed an index in the order the page reads** (landed: comments
 migration 0006). The index `comment_discussion (article, status,
@@ -543,7 +543,7 @@ own links), and the sign-in and closed notices stay outside it.
 `tests/test_discussion_cache.py` shows each change at once to an anonymous
 reader and that no reader's parts reach another. A hit costs
 {_ratio(results, "cached_50_anonymous"):.1f} constant views in process
-(the comment list 3.7 to 2.8 ms once a hit built no queryset either), and
+(3.7 to 2.8 ms in a quick in-process run once a hit built no queryset), and
 the anonymous page reaches {results["wire"]["article_50"]["rps"] / results["wire"]["constant"]["rps"]:.0%}
 of the constant view's throughput over the wire. What a hit still pays is
 the rest of the page: the article's query, the base template and the
@@ -553,9 +553,8 @@ prototype, bench/prototype.py at e01d434, did that: 2.3x and 65% on
 SQLite), keyed by the same version plus the
 article's own, or a conditional GET; both live in `ArticleView`, outside
 the discussion.
-Conditional GET (an ETag from the same version) would spare even the
-transfer; a signed-in page could reuse the fragment if the per-reader links
-came from data attributes instead of being rendered per reader.
+A signed-in page could reuse the fragment if the per-reader links came from
+data attributes instead of being rendered per reader.
 {peers}
 **Writes.** A post costs {post_ms:.1f} ms in process (CSRF, session, the
 standing query under the reader's row lock, the insert, the count that finds
