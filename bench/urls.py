@@ -3,7 +3,7 @@
 `constant/` answers a fixed text through the full middleware stack: the least
 any Django page can cost here, the limit the article page is compared with.
 `uncached-article/` is the product's article page with the anonymous readers'
-cache of the comment list turned off: what every cache miss renders. The
+shared page cache turned off: what every cache miss renders. The
 product serves neither.
 """
 
@@ -11,11 +11,10 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_safe
 
+from briefing import views
 from briefing.urls import urlpatterns as product_urlpatterns
-from briefing.views import ArticleView
-from comments import discussion
 
-_article_view = ArticleView.as_view()
+_article_view = views.ArticleView.as_view()
 
 
 @require_safe
@@ -27,14 +26,14 @@ def constant(request):
 def uncached_article(request, slug):
     # A sync worker serves one request at a time, so the switch holds for
     # this request alone; rendered here, while it is off.
-    kept, discussion.LISTING_SECONDS = discussion.LISTING_SECONDS, 0
+    kept, views.SHARED_PAGE_SECONDS = views.SHARED_PAGE_SECONDS, 0
     try:
         response = _article_view(request, slug=slug)
         if hasattr(response, "render"):
             response.render()
         return response
     finally:
-        discussion.LISTING_SECONDS = kept
+        views.SHARED_PAGE_SECONDS = kept
 
 
 urlpatterns = [

@@ -3,26 +3,16 @@
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from .forms import CommentForm
 from .models import Comment, ModerationSettings, Status
 from .moderation import closed_reason
 from .rendering import bidi_isolated, format_body
-from .versions import discussion_version
 
 COMMENTS_PER_PAGE = 50
-# How long anonymous readers may share a rendered page of comments. Any change
-# to a comment gives the discussion a new version (comments/versions.py), so
-# this bounds only what no comment change announces: an author's Online or
-# Offline and a changed display name. 0 renders every page afresh (the
-# benchmark times the uncached page that way).
-LISTING_SECONDS = 60
 # What Django's reverse() leaves unquoted in a path segment (RFC 3986 pchar).
 _PATH_SAFE = "!$&'()*+,;=" + "/~:@"
 # Stands for the argument in the one reverse(): digits fit <int:> and <str:>.
@@ -130,12 +120,8 @@ def shown_comments(comments, *, start: int | None = None) -> list[ShownComment]:
 class Discussion:
     """What the discussion under an article shows to the reader `user`.
 
-    `listing` is the rendered list of the page's comments and its pagination.
-    Anonymous readers all see the same one, so theirs comes from the shared
-    cache, under the article's discussion version; a signed-in reader's holds
-    their own links and is rendered for them alone, never cached. What
-    depends on the time or the reader (the closed or sign-in notice, the
-    form, one's own unpublished comments) is never part of it.
+    Anonymous readers share whole article pages from the cache: see
+    `briefing.views.ArticleView`.
     """
 
     def __init__(self, article, user, page_number, *, form=None, reply_to=None):
@@ -145,41 +131,17 @@ class Discussion:
         self.user = user
         self.own_unpublished = []
         self.form = None
-        if user.is_authenticated or not LISTING_SECONDS:
-            self.page = self._paginator().get_page(page_number)
-            if user.is_authenticated:
-                self.own_unpublished = shown_comments(
-                    article.comments.filter(
-                        author=user, status__in=[Status.PENDING, Status.REJECTED]
-                    ).select_related("author", "reply_to__author")
-                )
-                if not self.closed_reason:
-                    self.form = form or CommentForm(
-                        article=article, initial={"reply_to": reply_to}
-                    )
-            self.listing = self._render_listing()
-            return
-        # The version is read before anything it guards: what is cached under
-        # it was read after it, so never older than the change it stands for.
-        prefix = f"discussion:{article.pk}:{discussion_version(article.pk)}"
-        count = cache.get(f"{prefix}:count")
-        listing = None
-        if count is not None:
-            # A hit needs the page's number and bounds, which come from the
-            # count: no query, not even a queryset built.
-            paginator = Paginator((), COMMENTS_PER_PAGE)
-            paginator.count = count
-            self.page = paginator.get_page(page_number)
-            listing = cache.get(f"{prefix}:page:{self.page.number}")
-        if listing is None:
-            self.page = self._paginator().get_page(page_number)
-            listing = self._render_listing()
-            cache.set(f"{prefix}:count", self.page.paginator.count, LISTING_SECONDS)
-            cache.set(
-                f"{prefix}:page:{self.page.number}", str(listing), LISTING_SECONDS
+        self.page = self._paginator().get_page(page_number)
+        if user.is_authenticated:
+            self.own_unpublished = shown_comments(
+                article.comments.filter(
+                    author=user, status__in=[Status.PENDING, Status.REJECTED]
+                ).select_related("author", "reply_to__author")
             )
-        # Rendered by our own template, escaped there.
-        self.listing = mark_safe(listing)
+            if not self.closed_reason:
+                self.form = form or CommentForm(
+                    article=article, initial={"reply_to": reply_to}
+                )
 
     def _paginator(self) -> Paginator:
         comments = (
@@ -188,11 +150,6 @@ class Discussion:
             .select_related("author", "reply_to__author")
         )
         return Paginator(comments, COMMENTS_PER_PAGE)
-
-    def _render_listing(self) -> str:
-        return render_to_string(
-            "comments/_listing.html", {"discussion": self, "user": self.user}
-        )
 
     def numbered_comments(self) -> list[ShownComment]:
         """The page's comments; numbers run on across pages."""

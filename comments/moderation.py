@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from briefing import versions
 from briefing.accounts.models import User
 from briefing.models import Article
 from briefing.text import skeleton
@@ -34,7 +35,6 @@ from .models import (
     Word,
 )
 from .rendering import count_links
-from .versions import discussion_changed
 
 security_log = logging.getLogger("briefing.security")
 
@@ -257,7 +257,7 @@ def post_comment(
             moderation_reason=decision.reason,
             idempotency_key=idempotency_key,
         )
-        discussion_changed(article.pk)
+        versions.changed(article.pk)
         if decision.status != Status.PUBLISHED:
             # A comment born held or rejected has a first line in its trail.
             _audit(comment, "", rule=decision.rule, reason=decision.reason)
@@ -301,7 +301,7 @@ def edit_comment(comment: Comment, body: str) -> Comment:
         comment.body = body
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "edited_at"])
-        discussion_changed(comment.article_id)
+        versions.changed(comment.article_id)
         decision = evaluate(
             body,
             comment.article,
@@ -358,7 +358,7 @@ def change_status(
         comment.rule = rule
         comment.moderation_reason = reason[:REASON_MAX_LENGTH]
         comment.save(update_fields=["status", "rule", "moderation_reason"])
-        discussion_changed(comment.article_id)
+        versions.changed(comment.article_id)
         _audit(comment, from_status, actor=actor, rule=rule, reason=reason)
     security_log.info(
         "comment %s %s -> %s by %s: %s",
@@ -405,7 +405,7 @@ def change_status_of_all(
                 for pk, from_status, _ in batch
             )
         for article_id in {article_id for _, _, article_id in changing}:
-            discussion_changed(article_id)
+            versions.changed(article_id)
     if changing:
         security_log.info(
             "%s comments -> %s by %s: %s", len(changing), to_status, actor, reason

@@ -4,6 +4,8 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from briefing import versions
+
 from .models import WORD_LISTS_CACHE_KEY, ModerationSettings, Word
 
 
@@ -15,3 +17,5 @@ def forget_word_lists(**kwargs):
 @receiver([post_save, post_delete], sender=ModerationSettings)
 def forget_moderation_settings(**kwargs):
     cache.delete(ModerationSettings.CACHE_KEY)
+    # Pausing commenting or the auto-close delay changes every article page.
+    versions.changed(versions.SITE)

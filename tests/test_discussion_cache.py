@@ -1,4 +1,4 @@
-"""The anonymous readers' shared page of comments (comments/discussion.py).
+"""The anonymous readers' shared article page (briefing.views.ArticleView).
 
 Every test warms the cache with an anonymous view first, then changes the
 discussion through the real URLs or the moderation functions, and reads the
@@ -12,6 +12,9 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +22,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from comments import moderation
 from comments.discussion import COMMENTS_PER_PAGE
-from comments.models import Comment, Status
+from comments.models import Comment, ModerationSettings, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +266,43 @@ def test_cache_sign_in_and_closed_notices_stay_outside(
     assertContains(page, "Said before closing.")
     assertContains(page, "Comments on this article are closed.")
     assertNotContains(page, "notice--sign-in")
+
+
+def test_cache_site_wide_pause_shows_at_once_to_anonymous(
+    anonymous, article, committing
+):
+    assertContains(anonymous.get(article.get_absolute_url()), "notice--sign-in")
+    moderation_settings = ModerationSettings.current()
+    moderation_settings.comments_paused = True
+
+    with committing():
+        moderation_settings.save()
+    page = anonymous.get(article.get_absolute_url())
+
+    assertContains(page, "Commenting is paused across the site for now.")
+
+
+def test_cache_article_edit_shows_at_once_to_anonymous(anonymous, article):
+    anonymous.get(article.get_absolute_url())
+    article.title = "A corrected headline"
+    article.save()
+
+    page = anonymous.get(article.get_absolute_url())
+
+    assertContains(page, "A corrected headline")
+
+
+def test_cache_a_waiting_message_is_never_shared(anonymous, article, rf):
+    anonymous.get(article.get_absolute_url())
+    storage = CookieStorage(rf.get("/"))
+    storage.add(messages.INFO, "A message for this reader alone.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    with_message = Client()
+    with_message.cookies["messages"] = carrier.cookies["messages"].value
+
+    own_page = with_message.get(article.get_absolute_url())
+    page = anonymous.get(article.get_absolute_url())
+
+    assertContains(own_page, "A message for this reader alone.")
+    assertNotContains(page, "A message for this reader alone.")

@@ -24,8 +24,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from briefing import versions
 from comments.models import Comment, Status
-from comments.versions import discussion_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_anonymous_article_page_within_budget(
     client.get(article.get_absolute_url())
     # A comment changed since: the shared page of comments is rendered afresh.
     with django_capture_on_commit_callbacks(execute=True):
-        discussion_changed(article.pk)
+        versions.changed(article.pk)
 
     with counting_statements() as statements:
         response = client.get(article.get_absolute_url())
