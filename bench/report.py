@@ -112,8 +112,7 @@ def goals(results: dict) -> list[tuple[str, str, str]]:
         (
             "Cached 50-comment page ≤ 3x a constant view",
             f"{cached:.1f}x ({_ms(results, 'cached_50_anonymous'):.2f} ms): "
-            "the anonymous page as readers get it, its comment list from the "
-            "shared cache",
+            "the anonymous page as readers get it, whole from the shared cache",
             _verdict(cached <= 3),
         )
     )
@@ -174,9 +173,9 @@ def goals(results: dict) -> list[tuple[str, str, str]]:
         (
             "Caching stays correct (new, edited, deleted, moderated comments show "
             "at once; per-reader parts never shared)",
-            "anonymous readers' comment list cached under a discussion version "
-            "replaced after commit; signed-in pages never cached: "
-            "tests/test_discussion_cache.py",
+            "anonymous readers' article pages cached under the article's and "
+            "the site's versions, replaced after commit; signed-in pages never "
+            "cached: tests/test_discussion_cache.py",
             "**met** (by those tests)",
         )
     )
@@ -424,10 +423,10 @@ The constant view (`bench/urls.py`, only in the benchmark's URLconf) answers
 "Signed in" is a reader who also wrote some of the comments (so the page has
 the form and Reply/Edit/Delete/Report links); its ratio is to the constant
 view requested with the same session. "article … anonymous" is timed with
-the anonymous readers' cache of the comment list turned off
-(`bench/uncached-article/`, bench/urls.py), which is what every cache miss
-renders; "cached … anonymous" is the product's article page as anonymous
-readers get it, its comment list from the shared cache; "post comment"
+the anonymous readers' page cache turned off (`bench/uncached-article/`,
+bench/urls.py), which is what every cache miss renders; "cached …
+anonymous" is the product's article page as anonymous readers get it,
+whole from the shared cache; "post comment"
 posts a comment with CSRF and an idempotency key and follows no redirect.
 """
 
@@ -525,36 +524,30 @@ article's comments in order and stops after the page: the 5,000-comment
 page costs {_ratio(results, "article_5000_anonymous", "article_50_anonymous"):.2f}x
 the 50-comment one, against {without or float("nan"):.2f}x without it.{_postgresql_flat(runs)}
 
-**The anonymous readers' cached comment list** (`comments/discussion.py`,
-`comments/versions.py`). Anonymous readers all see the same list of
-comments, so it comes from the shared cache (file cache on one machine,
-Redis across instances) under a key made of the article, the page number and
-a *discussion version*: a random token in the same cache, replaced after
-commit wherever a comment of the article changes (`post_comment`,
-`edit_comment`, `change_status`, through which deletions and moderation
-pass, and `change_status_of_all` for a ban), not by signals that
-`QuerySet.update()` bypasses. Every worker and instance reads the same
-token, so the next request anywhere renders afresh; entries live 60 s,
-which bounds how stale Online/Offline or a changed display name can be. The
-count in the heading is cached with the same version, so a hit reads only
-the article: 1 statement instead of 3. Signed-in readers are never served
-from it (their page holds the form, their own pending comments and their
-own links), and the sign-in and closed notices stay outside it.
-`tests/test_discussion_cache.py` shows each change at once to an anonymous
-reader and that no reader's parts reach another. A hit costs
-{_ratio(results, "cached_50_anonymous"):.1f} constant views in process
-(3.7 to 2.8 ms in a quick in-process run once a hit built no queryset), and
-the anonymous page reaches {results["wire"]["article_50"]["rps"] / results["wire"]["constant"]["rps"]:.0%}
-of the constant view's throughput over the wire. What a hit still pays is
-the rest of the page: the article's query, the base template and the
-article body's markup: {_ms(results, "cached_50_anonymous") - _ms(results, "constant_anonymous"):.1f} ms more than the constant view. The 3x
-and 35% goals need the whole anonymous response from the cache (the earlier
-prototype, bench/prototype.py at e01d434, did that: 2.3x and 65% on
-SQLite), keyed by the same version plus the
-article's own, or a conditional GET; both live in `ArticleView`, outside
-the discussion.
-A signed-in page could reuse the fragment if the per-reader links came from
-data attributes instead of being rendered per reader.
+**The anonymous readers' shared pages** (`briefing/views.py` `ArticleView`,
+`briefing/versions.py`). Anonymous readers all see the same article page,
+so it comes whole from the shared cache (file cache on one machine, Redis
+across instances) under a key made of the article, its last change, the
+page number and two *versions*: random tokens in the same cache, the
+article's replaced after commit wherever one of its comments changes
+(`post_comment`, `edit_comment`, `change_status`, through which deletions
+and moderation pass, and `change_status_of_all` for a ban), the site's when
+the moderation settings change (a site-wide pause). Every worker and
+instance reads the same tokens, so the next request anywhere renders
+afresh; entries live 60 s, which bounds how stale Online/Offline, a changed
+display name or a discussion closing by itself at its time can be. A hit
+reads only the article: 1 statement instead of 3, and no rendering.
+Signed-in readers are never served from it (their page holds the form,
+their own pending comments and their own links), nor is a page with a
+message waiting for its reader. `tests/test_discussion_cache.py` shows each
+change at once to an anonymous reader and that no reader's parts reach
+another. A hit costs {_ratio(results, "cached_50_anonymous"):.1f} constant
+views in process, and the anonymous page reaches
+{results["wire"]["article_50"]["rps"] / results["wire"]["constant"]["rps"]:.0%}
+of the constant view's throughput over the wire. What a hit still pays
+beyond the constant view is the article's query (building it through the
+ORM costs more than running it) and three cache reads:
+{_ms(results, "cached_50_anonymous") - _ms(results, "constant_anonymous"):.1f} ms.
 {peers}
 **Writes.** A post costs {post_ms:.1f} ms in process (CSRF, session, the
 standing query under the reader's row lock, the insert, the count that finds

@@ -87,7 +87,7 @@ SHARED_PAGE_SECONDS = 60
 def _share_page(key: str, response) -> None:
     # A page that carries a CSRF token or an error is nobody else's.
     if response.status_code == 200 and b"csrfmiddlewaretoken" not in response.content:
-        cache.set(key, response.content.decode(), SHARED_PAGE_SECONDS)
+        cache.set(key, response.content, SHARED_PAGE_SECONDS)
 
 
 class GuidelinesView(TemplateView):
