@@ -166,7 +166,9 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"Comment {self.pk} by {self.author_id} on {self.article_id}"
+        # Ids only: naming the author or the article would cost a query
+        # wherever a comment is printed (admin titles, logs).
+        return f"Comment #{self.pk}"
 
     def get_absolute_url(self):
         return reverse("comments:permalink", args=[self.pk]) + f"#{self.anchor}"
