@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: readers, an article, a moderator."""
 
+import itertools
 import re
 from datetime import timedelta
 
@@ -160,3 +161,29 @@ def _private_file_cache(tmp_path_factory):
         CACHES={"default": {**cache_settings, "LOCATION": location}}
     ):
         yield
+
+
+@pytest.fixture
+def make_discussion(db):
+    """`size` published comments under `article` by `authors` in turn, each
+    answering the one before, one in 17 deleted by its author, as a real
+    discussion would have them; a millisecond apart from `start`."""
+
+    def make(article, authors, size, *, start=None):
+        start = start or timezone.now() - timedelta(hours=2)
+        comments = Comment.objects.bulk_create(
+            Comment(
+                article=article,
+                author=authors[n % len(authors)],
+                body=f"Comment number {n}, see https://example.com/{n}\nsecond line",
+                status=Status.DELETED if n % 17 == 16 else Status.PUBLISHED,
+                created_at=start + timedelta(milliseconds=n),
+            )
+            for n in range(size)
+        )
+        for earlier, later in itertools.pairwise(comments):
+            later.reply_to = earlier
+        Comment.objects.bulk_update(comments[1:], ["reply_to"])
+        return comments
+
+    return make

@@ -197,7 +197,7 @@ def test_own_pending_comment_shows_on_every_page(
 
 
 @pytest.fixture
-def long_and_short(make_article, reader, other_reader, make_reader):
+def long_and_short(make_article, make_discussion, reader, other_reader, make_reader):
     """Two articles, with 10 and with 1,000 comments by five authors, some
     online, some deleted, each replying to the one before; the reader has a
     pending comment and recent (editable) comments under both."""
@@ -208,20 +208,10 @@ def long_and_short(make_article, reader, other_reader, make_reader):
     articles = []
     for slug, size in (("short", 10), ("long", 1000)):
         article = make_article(slug)
-        start = timezone.now() - timedelta(minutes=10)
-        comments = Comment.objects.bulk_create(
-            Comment(
-                article=article,
-                author=authors[n % len(authors)],
-                body=f"Comment {n} https://example.com/{n}\nsecond line",
-                status=Status.DELETED if n % 13 == 12 else Status.PUBLISHED,
-                created_at=start + timedelta(milliseconds=n),
-            )
-            for n in range(size)
+        # Ten minutes ago: the reader's own comments can still be edited.
+        make_discussion(
+            article, authors, size, start=timezone.now() - timedelta(minutes=10)
         )
-        for earlier, later in itertools.pairwise(comments):
-            later.reply_to = earlier
-        Comment.objects.bulk_update(comments[1:], ["reply_to"])
         Comment.objects.create(
             article=article, author=reader, body="Pending.", status=Status.PENDING
         )

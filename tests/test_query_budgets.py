@@ -11,12 +11,10 @@ written at most once a minute, so the first request after a cleared cache
 is not what readers pay.
 """
 
-import itertools
 import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -78,25 +76,6 @@ def test_counting_statements_ignores_transaction_control(reader):
     assert statements.sql == ["SELECT 1"]
 
 
-def _discussion(article, authors, size: int) -> None:
-    """`size` published comments by `authors` in turn, each answering the one
-    before, some deleted, as a real discussion would have them."""
-    start = timezone.now() - timedelta(hours=2)
-    comments = Comment.objects.bulk_create(
-        Comment(
-            article=article,
-            author=authors[n % len(authors)],
-            body=f"Comment number {n}, see https://example.com/{n}",
-            status=Status.DELETED if n % 17 == 16 else Status.PUBLISHED,
-            created_at=start + timedelta(seconds=n),
-        )
-        for n in range(size)
-    )
-    for earlier, later in itertools.pairwise(comments):
-        later.reply_to = earlier
-    Comment.objects.bulk_update(comments[1:], ["reply_to"])
-
-
 @pytest.fixture
 def authors(make_reader):
     seen = timezone.now()
@@ -117,10 +96,15 @@ def _article_page_statements(client, article) -> DataStatements:
 
 @pytest.mark.parametrize("size", [10, 1000])
 def test_anonymous_article_page_within_budget(
-    client, make_article, authors, size, django_capture_on_commit_callbacks
+    make_discussion,
+    client,
+    make_article,
+    authors,
+    size,
+    django_capture_on_commit_callbacks,
 ):
     article = make_article()
-    _discussion(article, authors, size)
+    make_discussion(article, authors, size)
     client.get(article.get_absolute_url())
     # A comment changed since: the shared page of comments is rendered afresh.
     with django_capture_on_commit_callbacks(execute=True):
@@ -135,10 +119,10 @@ def test_anonymous_article_page_within_budget(
 
 @pytest.mark.parametrize("size", [10, 1000])
 def test_cached_anonymous_article_page_within_budget(
-    client, make_article, authors, size
+    make_discussion, client, make_article, authors, size
 ):
     article = make_article()
-    _discussion(article, authors, size)
+    make_discussion(article, authors, size)
 
     statements = _article_page_statements(client, article)
 
@@ -147,10 +131,10 @@ def test_cached_anonymous_article_page_within_budget(
 
 @pytest.mark.parametrize("size", [10, 1000])
 def test_signed_in_article_page_within_budget(
-    signed_in, reader, make_article, make_comment, authors, size
+    make_discussion, signed_in, reader, make_article, make_comment, authors, size
 ):
     article = make_article()
-    _discussion(article, authors, size)
+    make_discussion(article, authors, size)
     make_comment(article, reader, "Mine, awaiting moderation.", Status.PENDING)
 
     statements = _article_page_statements(signed_in, article)
@@ -159,11 +143,11 @@ def test_signed_in_article_page_within_budget(
 
 
 def test_article_page_costs_the_same_with_10_and_1000_comments(
-    client, reader, make_article, authors
+    make_discussion, client, reader, make_article, authors
 ):
     small, large = make_article("small"), make_article("large")
-    _discussion(small, authors, 10)
-    _discussion(large, authors, 1000)
+    make_discussion(small, authors, 10)
+    make_discussion(large, authors, 1000)
     client.force_login(reader)
 
     counts = [len(_article_page_statements(client, a)) for a in (small, large)]
@@ -174,9 +158,11 @@ def test_article_page_costs_the_same_with_10_and_1000_comments(
     assert anonymous[0] == anonymous[1]
 
 
-def test_later_page_of_a_long_discussion_within_budget(client, make_article, authors):
+def test_later_page_of_a_long_discussion_within_budget(
+    make_discussion, client, make_article, authors
+):
     article = make_article()
-    _discussion(article, authors, 1000)
+    make_discussion(article, authors, 1000)
     url = f"{article.get_absolute_url()}?page=15"
     client.get(url)
 
@@ -188,9 +174,9 @@ def test_later_page_of_a_long_discussion_within_budget(client, make_article, aut
 
 
 def test_posting_a_comment_within_budget(
-    signed_in, article, authors, no_new_reader_premoderation
+    make_discussion, signed_in, article, authors, no_new_reader_premoderation
 ):
-    _discussion(article, authors, 100)
+    make_discussion(article, authors, 100)
     url = reverse("comments:post", args=[article.slug])
     signed_in.post(url, {"body": "Warming up.", "idempotency_key": uuid.uuid4()})
 
@@ -205,9 +191,9 @@ def test_posting_a_comment_within_budget(
 
 
 def test_posting_a_reply_within_budget(
-    signed_in, article, authors, no_new_reader_premoderation
+    make_discussion, signed_in, article, authors, no_new_reader_premoderation
 ):
-    _discussion(article, authors, 100)
+    make_discussion(article, authors, 100)
     answered = Comment.objects.published().last()
     url = reverse("comments:post", args=[article.slug])
     signed_in.post(url, {"body": "Warming up.", "idempotency_key": uuid.uuid4()})
@@ -228,13 +214,13 @@ def test_posting_a_reply_within_budget(
 
 
 def test_front_page_cost_does_not_grow_with_articles_or_comments(
-    client, make_article, authors
+    make_discussion, client, make_article, authors
 ):
     counts = []
     for batch in range(2):
         for n in range(12):
             article = make_article(f"article-{batch}-{n}")
-            _discussion(article, authors, 5 + 20 * batch)
+            make_discussion(article, authors, 5 + 20 * batch)
         client.get("/")
         with counting_statements() as statements:
             response = client.get("/")
