@@ -22,4 +22,4 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_author_name(self, item):
-        return item.author.display_name or item.author.username
+        return item.author.get_short_name()

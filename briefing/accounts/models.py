@@ -105,10 +105,15 @@ class User(AbstractUser):
             and timezone.now() - self.last_seen < ONLINE_WINDOW
         )
 
+    def get_short_name(self) -> str:
+        """The name shown beside the username: the display name, or the
+        username for a reader who chose none."""
+        return self.display_name or self.username
+
     @property
     def label(self) -> str:
         """The seed's "username (display name)"."""
-        return f"{self.username} ({self.display_name or self.username})"
+        return f"{self.username} ({self.get_short_name()})"
 
 
 class FailedSignIn(models.Model):

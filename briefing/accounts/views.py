@@ -41,7 +41,7 @@ class SignUpView(SignUpLimit, RedirectURLMixin, CreateView):
             form.add_error("username", form.taken_message)
             return self.form_invalid(form)
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, f"Welcome to Briefing, {user.display_name}.")
+        messages.success(self.request, f"Welcome to Briefing, {user.get_short_name()}.")
         return redirect(self.get_success_url())
 
 
