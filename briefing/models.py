@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from . import shared_pages
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -80,12 +82,19 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    # Whoever saves an article (an editor, a moderator's discussion switch,
+    # a script), its shared pages are renewed: a model's save is the one way
+    # every change passes.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        shared_pages.changed(self.pk)
+
     def get_absolute_url(self):
         return reverse("briefing:article", args=[self.slug])
 
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None and self.published_at <= timezone.now()
+    def delete(self, *args, **kwargs):
+        shared_pages.changed(self.pk)
+        return super().delete(*args, **kwargs)
 
     def comments_close_time(self, auto_close_days: int) -> datetime | None:
         """When the discussion closes by itself, or None if it never does."""

@@ -230,6 +230,10 @@ BRIEFING_TRUSTED_PROXIES = [
     address.strip()
     for address in env.list("BRIEFING_TRUSTED_PROXIES", default=["127.0.0.1"])
 ]
+# How long anonymous readers may share a rendered article page: every change
+# to what it shows renews it at once (briefing/shared_pages.py); this bounds
+# only what no change announces. 0 renders every page afresh.
+BRIEFING_SHARED_PAGE_SECONDS = env.int("BRIEFING_SHARED_PAGE_SECONDS", default=60)
 # "off" lifts the per-reader posting and reporting limits for load tests.
 BRIEFING_RATE_LIMITS = env.bool("BRIEFING_RATE_LIMITS", default=True)
 

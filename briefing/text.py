@@ -56,3 +56,9 @@ def skeleton(text: str) -> str:
     """Return the form of `text` under which look-alike strings are equal."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return folded.translate(_SKELETON_TABLE)
+
+
+def without_invisible(text: str) -> str:
+    """`text` without invisible format characters (zero-width space, soft
+    hyphen, joiners), which would otherwise split a word unseen."""
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")

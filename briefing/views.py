@@ -1,7 +1,5 @@
 import sys
-from functools import partial
 
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
@@ -10,8 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import versions
 from .models import Article
+from .shared_pages import SharedPage
 
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
@@ -29,11 +27,8 @@ class FrontPageView(ListView):
 class ArticleView(DetailView):
     """One published article, then its discussion (pulled in by the template).
 
-    Anonymous readers all see the same page, so it is rendered once and shared
-    through the cache, under the versions of what it shows (`versions`): a
-    new, edited, deleted or moderated comment, an edited article or a
-    site-wide switch is seen at once by everyone, on every worker. Signed-in
-    readers' pages hold their own form and links and are never cached.
+    Anonymous readers share the rendered page (`shared_pages`); signed-in
+    readers' pages hold their own form and links and are never shared.
     """
 
     template_name = "briefing/article_detail.html"
@@ -43,51 +38,12 @@ class ArticleView(DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        key = self._shared_page_key()
-        if key is not None:
-            page = cache.get(key)
-            if page is not None:
-                return HttpResponse(page)
+        shared = SharedPage(request, self.object)
+        if (page := shared.get()) is not None:
+            return page
         response = self.render_to_response(self.get_context_data(object=self.object))
-        if key is not None:
-            response.add_post_render_callback(partial(_share_page, key))
+        shared.keep(response)
         return response
-
-    def _shared_page_key(self) -> str | None:
-        """The cache key of this page if every anonymous reader sees it alike."""
-        request = self.request
-        page = request.GET.get("page", "1")
-        shared = (
-            SHARED_PAGE_SECONDS
-            and not request.user.is_authenticated
-            # A message waiting for this reader ("you signed out") is theirs.
-            and CookieStorage.cookie_name not in request.COOKIES
-            and set(request.GET) <= {"page"}
-            and page.isascii()
-            and page.isdigit()
-            and len(page) < 8
-        )
-        if not shared:
-            return None
-        article = self.object
-        return (
-            f"article-page:{article.pk}:{article.updated_at.timestamp()}:"
-            f"{versions.current(versions.SITE)}:{versions.current(article.pk)}:{page}"
-        )
-
-
-# How long anonymous readers may share a rendered article page. Every change
-# to what it shows gives it a new key at once, so this bounds only what no
-# change announces: authors' Online/Offline, display names, a discussion
-# closing by itself at its time. 0 renders every page afresh (the benchmark
-# times the uncached page that way).
-SHARED_PAGE_SECONDS = 60
-
-
-def _share_page(key: str, response) -> None:
-    # A page that carries a CSRF token or an error is nobody else's.
-    if response.status_code == 200 and b"csrfmiddlewaretoken" not in response.content:
-        cache.set(key, response.content, SHARED_PAGE_SECONDS)
 
 
 class GuidelinesView(TemplateView):

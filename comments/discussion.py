@@ -1,69 +1,47 @@
 """The discussion as a page shows it: numbered, paginated, oldest first."""
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
-from django.core.paginator import Paginator
-from django.urls import reverse
+from django.core.paginator import Page, Paginator
+from django.db.models import IntegerField, Max, Subquery
 from django.utils import timezone
 
 from .forms import CommentForm
-from .models import Comment, ModerationSettings, Status
-from .moderation import closed_reason
+from .models import Comment, ModerationSettings, RemovalReason, Rule, Status
+from .moderation import closed_reason, posting_sanction
 from .rendering import bidi_isolated, format_body
 
 COMMENTS_PER_PAGE = 50
-# What Django's reverse() leaves unquoted in a path segment (RFC 3986 pchar).
-_PATH_SAFE = "!$&'()*+,;=" + "/~:@"
-# Stands for the argument in the one reverse(): digits fit <int:> and <str:>.
-_PLACEHOLDER = "9081726354"
+# Beyond any discussion, and small enough for every database's integers.
+MAX_PAGE = 10_000_000
 
 
 def comment_url(comment: Comment) -> str:
     """The article page holding `comment`, with its anchor.
 
-    A comment others cannot see (the author's own pending or rejected one) is
+    Numbers never change, so a comment's page follows from its number. A
+    comment others cannot see (the author's own pending or rejected one) is
     shown to its author above the form, on every page: the first page will do.
     """
     article_url = comment.article.get_absolute_url()
-    if comment.status in (Status.PUBLISHED, Status.DELETED):
-        earlier = (
-            Comment.objects.visible()
-            .filter(article_id=comment.article_id, created_at__lte=comment.created_at)
-            .exclude(created_at=comment.created_at, id__gt=comment.id)
-            .count()
-        )
-        page = (earlier - 1) // COMMENTS_PER_PAGE + 1
+    if comment.number is not None:
+        page = (comment.number - 1) // COMMENTS_PER_PAGE + 1
         if page > 1:
             article_url = f"{article_url}?page={page}"
     return f"{article_url}#{comment.anchor}"
 
 
-class _Urls:
-    """URLs of one kind for many objects from a single reverse(): a page of 50
-    comments would otherwise resolve 50 profile URLs one by one (issue 7).
-
-    The argument is quoted as reverse() quotes it, so the URL is the same.
-    """
-
-    def __init__(self, name: str):
-        self.before, _, self.after = reverse(name, args=[_PLACEHOLDER]).rpartition(
-            _PLACEHOLDER
-        )
-
-    def __call__(self, argument) -> str:
-        return f"{self.before}{quote(str(argument), safe=_PATH_SAFE)}{self.after}"
-
-
 @dataclass(slots=True)
 class ShownComment:
     """One comment with what the page prints about it, worked out once in
-    Python rather than by template filters and lookups (issue 7)."""
+    Python rather than by template filters and lookups per comment."""
 
     comment: Comment
     pk: int
     number: int | None
     status: str
+    # What stands in the place of a removed comment; "" when it is shown.
+    placeholder: str = ""
     username: str = ""
     profile_url: str = ""
     name: str = ""
@@ -77,28 +55,46 @@ class ShownComment:
     body: str = ""
 
 
-def shown_comments(comments, *, start: int | None = None) -> list[ShownComment]:
-    """`comments` ready to print, numbered from `start` (or not numbered);
-    a reply links within the list when it can, else to the permalink."""
+def placeholder(comment: Comment) -> str:
+    """What others see in the place of a numbered comment that is no longer
+    shown: who removed it and why, never its text."""
+    if comment.status == Status.DELETED:
+        return "This comment was deleted by its author."
+    if comment.status == Status.PENDING:
+        return "This comment is held for review."
+    if comment.rule in ("", Rule.BAN):
+        if comment.removal_reason:
+            reason = RemovalReason(comment.removal_reason).label
+            return f"This comment was removed by a moderator: {reason}."
+        return "This comment was removed by a moderator."
+    return f"This comment was removed automatically: {Rule(comment.rule).label}."
+
+
+def shown_comments(comments, *, reader=None) -> list[ShownComment]:
+    """`comments` ready to print; a reply links within the list when it can,
+    else to the permalink. Removed comments become placeholders, except to
+    their author, who sees their own comment and where it stands."""
     comments = list(comments)
-    profile_url = _Urls("accounts:profile")
-    permalink = _Urls("comments:permalink")
     listed = {comment.pk for comment in comments}
+    reader_pk = reader.pk if reader is not None else None
     shown = []
-    for index, comment in enumerate(comments):
+    for comment in comments:
         item = ShownComment(
             comment=comment,
             pk=comment.pk,
-            number=None if start is None else start + index,
+            number=comment.number,
             status=comment.status,
         )
         shown.append(item)
-        if comment.status == Status.DELETED:
+        if comment.status != Status.PUBLISHED and (
+            comment.status == Status.DELETED or comment.author_id != reader_pk
+        ):
+            item.placeholder = placeholder(comment)
             continue
         author = comment.author
         item.username = author.username
-        item.profile_url = profile_url(author.username)
-        item.name = bidi_isolated(author.display_name or author.username)
+        item.profile_url = author.get_absolute_url()
+        item.name = bidi_isolated(author.get_short_name())
         item.online = author.is_online
         local = timezone.localtime(comment.created_at)
         # The formats of the date filter's "Y-m-d\TH:i:sO" and "j F Y H:i".
@@ -111,10 +107,27 @@ def shown_comments(comments, *, start: int | None = None) -> list[ShownComment]:
             if comment.reply_to_id in listed:
                 item.reply_url = f"#{answered.anchor}"
             else:
-                item.reply_url = f"{permalink(answered.pk)}#{answered.anchor}"
+                item.reply_url = answered.get_absolute_url()
             if answered.status == Status.PUBLISHED:
                 item.reply_name = answered.author.username
+            elif answered.number is not None:
+                item.reply_name = (
+                    "a deleted comment"
+                    if answered.status == Status.DELETED
+                    else "a removed comment"
+                )
+            else:
+                item.reply_url = ""
     return shown
+
+
+def _page_number(requested) -> int:
+    """The page a `?page=` asks for; anything but a positive number is 1."""
+    try:
+        number = int(requested)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
 
 
 class Discussion:
@@ -130,27 +143,52 @@ class Discussion:
         self.closed_reason = closed_reason(article, self.moderation)
         self.user = user
         self.own_unpublished = []
+        self.sanction = None
         self.form = None
-        self.page = self._paginator().get_page(page_number)
+        self.page = self._page(_page_number(page_number))
         if user.is_authenticated:
             self.own_unpublished = shown_comments(
-                article.comments.filter(
-                    author=user, status__in=[Status.PENDING, Status.REJECTED]
-                ).select_related("author", "reply_to__author")
+                article.comments.unpublished_by(user)
+                .filter(number__isnull=True)
+                .order_by("created_at", "id")
+                .select_related("author", "reply_to__author"),
+                reader=user,
             )
-            if not self.closed_reason:
+            self.sanction = posting_sanction(user)
+            # A refused post comes back with its form, so the text is kept.
+            if not self.closed_reason and (self.sanction is None or form):
                 self.form = form or CommentForm(
                     article=article, initial={"reply_to": reply_to}
                 )
 
-    def _paginator(self) -> Paginator:
-        comments = (
-            self.article.comments.visible()
-            .in_discussion_order()
+    def _page(self, number: int) -> Page:
+        """Page `number` of the discussion (the last one if there are fewer),
+        read in one statement: numbers run without gaps, so the page holds
+        numbers 50(n-1)+1 to 50n and the last number is the count."""
+        comments = self.article.comments.visible()
+        last_number = Subquery(
+            comments.order_by("-number").values("number")[:1],
+            output_field=IntegerField(),
+        )
+        rows = list(
+            comments.in_discussion_order()
+            .filter(
+                number__gt=(number - 1) * COMMENTS_PER_PAGE,
+                number__lte=number * COMMENTS_PER_PAGE,
+            )
+            .annotate(last_number=last_number)
             .select_related("author", "reply_to__author")
         )
-        return Paginator(comments, COMMENTS_PER_PAGE)
+        paginator = Paginator(comments.in_discussion_order(), COMMENTS_PER_PAGE)
+        if rows:
+            paginator.count = rows[0].last_number
+            return Page(rows, number, paginator)
+        # Past the end (or no comment yet): the last page, as Paginator.get_page.
+        paginator.count = comments.aggregate(last=Max("number"))["last"] or 0
+        if number > 1 and paginator.count:
+            return self._page(paginator.num_pages)
+        return Page([], 1, paginator)
 
     def numbered_comments(self) -> list[ShownComment]:
-        """The page's comments; numbers run on across pages."""
-        return shown_comments(self.page.object_list, start=self.page.start_index())
+        """The page's comments, under the numbers they were published with."""
+        return shown_comments(self.page.object_list, reader=self.user)

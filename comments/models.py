@@ -1,15 +1,16 @@
+import hashlib
 import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from briefing.models import Article
-from briefing.text import skeleton
+from briefing.text import skeleton, without_invisible
 
 EDIT_WINDOW_MINUTES = 15
 BODY_MAX_LENGTH = 5000
@@ -38,23 +39,59 @@ class Rule(models.TextChoices):
     BAN = "ban", "author banned"
 
 
+def sentence(text: str) -> str:
+    """`text` ending as a sentence does, whether or not its writer ended it."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else f"{text}."
+
+
+def text_fingerprint(body: str) -> str:
+    """What two bodies a reader would read as the same text share: words
+    compared as the word lists compare them (case, look-alike letters and
+    invisible characters folded), spacing ignored."""
+    folded = skeleton(without_invisible(body))
+    # A text without letters or digits ("!!!", emoji) is compared as it is.
+    words = " ".join(SINGLE_WORD.findall(folded)) or " ".join(folded.split())
+    return hashlib.blake2b(words.encode(), digest_size=16).hexdigest()
+
+
+class RemovalReason(models.TextChoices):
+    """The standard reasons a moderator removes a comment for: the author is
+    told the reason's name, and the discussion's placeholder names it."""
+
+    SPAM = "spam", "spam"
+    ABUSE = "abuse", "abuse or harassment"
+    HATE = "hate", "hate speech"
+    OFF_TOPIC = "off_topic", "off topic"
+    PERSONAL_DATA = "personal_data", "personal data"
+    MISINFORMATION = "misinformation", "misinformation"
+    ILLEGAL = "illegal", "illegal content"
+    OTHER = "other", "other"
+
+
 class CommentQuerySet(models.QuerySet):
     def visible(self):
-        """What everyone sees in a discussion: published comments, and the
-        placeholders of deleted ones, which keep numbering and replies readable.
-
-        A comment its author withdrew while it was pending or rejected leaves
-        no placeholder: nobody saw it, so it never had a number.
+        """What a discussion shows everyone: every comment that was ever
+        published, in its place and under its number, either itself or, once
+        removed, a placeholder saying why, so "see comment 7" keeps pointing
+        at the same place. A comment nobody but its author saw has no number.
         """
-        withdrawn_unseen = ModerationEvent.objects.filter(
-            comment=OuterRef("pk"),
-            to_status=Status.DELETED,
-            from_status__in=[Status.PENDING, Status.REJECTED],
-        )
-        return self.filter(
-            Q(status=Status.PUBLISHED)
-            | Q(~Exists(withdrawn_unseen), status=Status.DELETED)
-        )
+        return self.filter(number__isnull=False)
+
+    def unpublished_by(self, reader):
+        """`reader`'s own comments that others cannot see: pending or
+        rejected (those never published have no place in the discussion)."""
+        return self.filter(author=reader, status__in=[Status.PENDING, Status.REJECTED])
+
+    def next_number(self, article_id: int) -> int:
+        """The number the next comment published under the article takes.
+
+        Call it inside the transaction that publishes, after locking the
+        article's row (`comments.moderation`), so two comments published at
+        once cannot take the same number.
+        """
+        last = self.filter(article_id=article_id).aggregate(last=models.Max("number"))
+        return (last["last"] or 0) + 1
 
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -65,7 +102,7 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(NEEDS_DECISION)
 
     def in_discussion_order(self):
-        return self.order_by("created_at", "id")
+        return self.order_by("number")
 
 
 NEEDS_DECISION = Q(status=Status.PENDING) | Q(
@@ -112,6 +149,22 @@ class Comment(models.Model):
         blank=True,
         help_text="Why it is held or rejected; a rejected comment's author sees it.",
     )
+    removal_reason = models.CharField(
+        "standard reason",
+        max_length=20,
+        choices=RemovalReason.choices,
+        blank=True,
+        help_text="The standard reason a moderator removed it for.",
+    )
+    number = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Its place in the discussion, given when it is first published "
+            "and never changed, even when it is removed."
+        ),
+    )
     open_reports = models.PositiveIntegerField(
         default=0,
         editable=False,
@@ -120,6 +173,12 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    fingerprint = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="The text as the repeat rules compare it (`text_fingerprint`).",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -132,14 +191,14 @@ class Comment(models.Model):
                 fields=["article", "status", "created_at", "id"],
                 name="comment_discussion",
             ),
-            # The discussion in reading order, whatever the statuses shown: a
-            # page reads 50 rows in index order instead of sorting them all
-            # (5,000 comments: 1.3x the cost of 50 without it, 1.0x with it).
+            # A reader's own comments under an article, above the form.
             models.Index(
-                fields=["article", "created_at", "id"], name="comment_in_article"
+                fields=["article", "author", "created_at"], name="comment_own"
             ),
             # A reader's comments: profile, rate limit, history.
             models.Index(fields=["author", "created_at"], name="comment_by_author"),
+            # The same text posted again (a reader's repeat, a campaign).
+            models.Index(fields=["fingerprint", "created_at"], name="comment_by_text"),
             # The moderation queue opens on a tiny part of a huge table.
             models.Index(
                 fields=["created_at", "id"],
@@ -155,6 +214,12 @@ class Comment(models.Model):
             models.Index(fields=["created_at", "id"], name="comment_by_time"),
         ]
         constraints = [
+            # Also the index the discussion is read by, a page in number order.
+            models.UniqueConstraint(
+                fields=["article", "number"],
+                name="comment_number_once",
+                condition=Q(number__isnull=False),
+            ),
             models.UniqueConstraint(
                 fields=["author", "idempotency_key"],
                 name="comment_posted_once",
@@ -176,6 +241,16 @@ class Comment(models.Model):
     @property
     def anchor(self) -> str:
         return f"comment-{self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        """Whether others see it in the discussion (itself or its
+        placeholder), as `CommentQuerySet.visible()` selects."""
+        return self.number is not None
+
+    def is_reportable_by(self, reader) -> bool:
+        """Readers report others' comments, never their own."""
+        return self.author_id != reader.pk
 
     @property
     def is_editable(self) -> bool:
@@ -326,6 +401,31 @@ class Sanction(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} of {self.reader}"
 
+    def clean(self):
+        """A suspension has an end, and an end is in the future."""
+        if self.kind == self.Kind.SUSPENSION and self.until is None:
+            raise ValidationError({"until": "A suspension needs an end."})
+        if (
+            self._state.adding
+            and self.until is not None
+            and self.until <= timezone.now()
+        ):
+            raise ValidationError({"until": "The end must be in the future."})
+
+    @property
+    def state(self) -> str:
+        """ "in force", "ended" (its date passed) or "lifted" (by a moderator),
+        as `SanctionQuerySet.active()` selects the first."""
+        if self.lifted_at is not None:
+            return "lifted"
+        if self.until is not None and self.until <= timezone.now():
+            return "ended"
+        return "in force"
+
+    @property
+    def in_force(self) -> bool:
+        return self.state == "in force"
+
     @property
     def blocks_posting(self) -> bool:
         return self.kind in (self.Kind.BAN, self.Kind.SUSPENSION)
@@ -342,21 +442,22 @@ class Sanction(models.Model):
         return f"{verb} until {timezone.localtime(self.until):%d %b %Y %H:%M}"
 
     def explanation(self) -> str:
-        """What the reader is told when they try to post."""
+        """What the reader is told on the article and when they try to post."""
+        reason = sentence(self.reason)
         if self.kind == self.Kind.BAN:
             until = (
                 f" until {timezone.localtime(self.until):%d %B %Y %H:%M}"
                 if self.until
                 else ""
             )
-            return f"You are banned from commenting{until}. Reason: {self.reason}"
+            return f"You are banned from commenting{until}. Reason: {reason}"
         if self.kind == self.Kind.SUSPENSION:
             return (
                 "Your commenting is suspended until "
                 f"{timezone.localtime(self.until):%d %B %Y %H:%M}. "
-                f"Reason: {self.reason}"
+                f"Reason: {reason}"
             )
-        return f"Your comments wait for a moderator's approval. Reason: {self.reason}"
+        return f"Your comments wait for a moderator's approval. Reason: {reason}"
 
 
 class Word(models.Model):

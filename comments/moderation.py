@@ -6,21 +6,21 @@ Views and admin actions call these functions; they hold no rules of their own.
 """
 
 import logging
-import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings as django_settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from briefing import versions
+from briefing import shared_pages
 from briefing.accounts.models import User
 from briefing.models import Article
-from briefing.text import skeleton
+from briefing.text import skeleton, without_invisible
 
 from .models import (
     SINGLE_WORD,
@@ -33,6 +33,7 @@ from .models import (
     Sanction,
     Status,
     Word,
+    text_fingerprint,
 )
 from .rendering import count_links
 
@@ -74,10 +75,17 @@ def closed_reason(article: Article, moderation: ModerationSettings) -> str:
     return ""
 
 
-def _visible(text: str) -> str:
-    """`text` without invisible format characters (zero-width space, soft
-    hyphen, joiners), which would otherwise split a word unseen."""
-    return "".join(char for char in text if unicodedata.category(char) != "Cf")
+# The same reader's same text within this time is a repeat, not a new comment.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+class AlreadyPosted(Exception):
+    """The reader sent a text they posted under the same article moments
+    ago (Back, then Post): nothing new is stored; `comment` is the first."""
+
+    def __init__(self, comment: Comment):
+        super().__init__(comment)
+        self.comment = comment
 
 
 def listed_words(text: str) -> list[tuple[str, str]]:
@@ -89,7 +97,7 @@ def listed_words(text: str) -> list[tuple[str, str]]:
     lists = Word.lists()
     if not lists:
         return []
-    tokens = SINGLE_WORD.findall(skeleton(_visible(text)))
+    tokens = SINGLE_WORD.findall(skeleton(without_invisible(text)))
     candidates = set(tokens)
     longest = max(map(len, lists))
     run: list[str] = []
@@ -163,13 +171,19 @@ class Standing:
     approved_comments: int
     recent_comments: int
     existing_comment_id: int | None
+    # The reader's comment with the same text within REPEAT_WINDOW, if any.
+    repeat_id: int | None
+    repeat_article_id: int | None
     # Whether the reader has an active sanction: most have none, and knowing
     # it here spares every post a query for sanctions (issue 7's budget).
     sanctioned: bool
 
 
 def _standing(
-    reader: User, moderation: ModerationSettings, idempotency_key: UUID | None
+    reader: User,
+    moderation: ModerationSettings,
+    idempotency_key: UUID | None,
+    fingerprint: str = "",
 ) -> Standing:
     """Count what the rules need in one statement, holding the reader's row.
 
@@ -177,8 +191,15 @@ def _standing(
     writer at a time) serialises one reader's posts, so the rate limit and the
     idempotency key hold across workers and instances.
     """
-    since = timezone.now() - timedelta(seconds=moderation.posting_window_seconds)
+    now = timezone.now()
+    since = now - timedelta(seconds=moderation.posting_window_seconds)
     own = Comment.objects.filter(author=OuterRef("pk"))
+    repeats = (
+        own.filter(fingerprint=fingerprint, created_at__gte=now - REPEAT_WINDOW)
+        .exclude(status=Status.DELETED)
+        .exclude(fingerprint="")
+        .order_by("created_at")
+    )
     row = (
         User.objects.select_for_update()
         .filter(pk=reader.pk)
@@ -193,21 +214,44 @@ def _standing(
                 ).values("pk")[:1]
             ),
             sanctioned=Exists(Sanction.objects.active().filter(reader=OuterRef("pk"))),
+            repeat_id=Subquery(repeats.values("pk")[:1]),
+            repeat_article_id=Subquery(repeats.values("article_id")[:1]),
         )
         .values(
-            "approved_comments", "recent_comments", "existing_comment_id", "sanctioned"
+            "approved_comments",
+            "recent_comments",
+            "existing_comment_id",
+            "sanctioned",
+            "repeat_id",
+            "repeat_article_id",
         )
         .get()
     )
     return Standing(**row)
 
 
+def _blocking(sanctions: list[Sanction]) -> Sanction | None:
+    """Of sanctions in force, the one that forbids posting longest, if any
+    (a ban without end before a suspension)."""
+    never = datetime.max.replace(tzinfo=UTC)
+    return max(
+        (sanction for sanction in sanctions if sanction.blocks_posting),
+        key=lambda sanction: sanction.until or never,
+        default=None,
+    )
+
+
+def posting_sanction(reader: User) -> Sanction | None:
+    """The sanction in force that forbids `reader` to post, if any."""
+    return _blocking(list(Sanction.objects.filter(reader=reader).active()))
+
+
 def _posting_sanctions(reader: User) -> list[Sanction]:
-    """The reader's active sanctions; raise if one forbids posting."""
+    """The reader's sanctions in force; raise if one forbids posting."""
     sanctions = list(Sanction.objects.filter(reader=reader).active())
-    for sanction in sanctions:
-        if sanction.blocks_posting:
-            raise PostingRefused(sanction.explanation())
+    blocking = _blocking(sanctions)
+    if blocking is not None:
+        raise PostingRefused(blocking.explanation())
     return sanctions
 
 
@@ -219,16 +263,30 @@ def post_comment(
     reply_to: Comment | None = None,
     idempotency_key: UUID | None = None,
 ) -> Comment:
-    """Post a comment through every rule; a retried post returns the first one."""
+    """Post a comment through every rule; a retried post returns the first one.
+
+    The same text again from the same reader within REPEAT_WINDOW stores
+    nothing: under the same article it is the first post sent again
+    (`AlreadyPosted`), elsewhere a repeat the reader is told of.
+    """
     moderation = ModerationSettings.current()
     closed = closed_reason(article, moderation)
     if closed:
         raise PostingRefused(closed)
+    fingerprint = text_fingerprint(body)
     with transaction.atomic():
-        standing = _standing(author, moderation, idempotency_key)
+        standing = _standing(author, moderation, idempotency_key, fingerprint)
         if standing.existing_comment_id is not None:
             return Comment.objects.get(pk=standing.existing_comment_id)
         sanctions = _posting_sanctions(author) if standing.sanctioned else []
+        if standing.repeat_id is not None:
+            if standing.repeat_article_id == article.pk:
+                raise AlreadyPosted(Comment.objects.get(pk=standing.repeat_id))
+            raise PostingRefused(
+                "You posted this same text a few minutes ago under another "
+                "article. Please write something new for this one.",
+                status=409,
+            )
         if (
             django_settings.BRIEFING_RATE_LIMITS
             and standing.recent_comments >= moderation.posting_limit
@@ -247,7 +305,7 @@ def post_comment(
             approved_comments=standing.approved_comments,
             sanctions=sanctions,
         )
-        comment = Comment.objects.create(
+        comment = Comment(
             article=article,
             author=author,
             reply_to=reply_to,
@@ -256,8 +314,12 @@ def post_comment(
             rule=decision.rule,
             moderation_reason=decision.reason,
             idempotency_key=idempotency_key,
+            fingerprint=fingerprint,
         )
-        versions.changed(article.pk)
+        if decision.status == Status.PUBLISHED:
+            _give_number(comment)
+        comment.save(force_insert=True)
+        shared_pages.changed(article.pk)
         if decision.status != Status.PUBLISHED:
             # A comment born held or rejected has a first line in its trail.
             _audit(comment, "", rule=decision.rule, reason=decision.reason)
@@ -299,9 +361,10 @@ def edit_comment(comment: Comment, body: str) -> Comment:
             written_at=comment.edited_at or comment.created_at,
         )
         comment.body = body
+        comment.fingerprint = text_fingerprint(body)
         comment.edited_at = timezone.now()
-        comment.save(update_fields=["body", "edited_at"])
-        versions.changed(comment.article_id)
+        comment.save(update_fields=["body", "fingerprint", "edited_at"])
+        shared_pages.changed(comment.article_id)
         decision = evaluate(
             body,
             comment.article,
@@ -338,6 +401,19 @@ def delete_comment(comment: Comment) -> None:
         )
 
 
+def _give_number(comment: Comment) -> None:
+    """Give a comment published for the first time the next number of its
+    discussion. Numbers follow the order of publication and never change."""
+    if comment.number is not None:
+        return
+    # The article's row serialises the numbering of its discussion; SQLite's
+    # IMMEDIATE transactions already run one writer at a time.
+    if connection.features.has_select_for_update:
+        articles = Article.objects.select_for_update().filter(pk=comment.article_id)
+        list(articles.values("pk"))
+    comment.number = Comment.objects.next_number(comment.article_id)
+
+
 def change_status(
     comment: Comment,
     to_status: str,
@@ -345,8 +421,13 @@ def change_status(
     actor: User | None = None,
     rule: str = "",
     reason: str = "",
+    removal_reason: str = "",
 ) -> None:
     """Move `comment` to `to_status` and record who or what did it, and why.
+
+    A comment published for the first time takes the next number of its
+    discussion; a rejected one may carry the standard `removal_reason`
+    (`RemovalReason`) its placeholder names.
 
     The one place a comment's status changes (`change_status_of_all` is its
     form for many comments at once). The same status may be "changed" to
@@ -354,11 +435,24 @@ def change_status(
     """
     from_status = comment.status
     with transaction.atomic():
+        if to_status == Status.PUBLISHED:
+            _give_number(comment)
+        if to_status != Status.REJECTED:
+            removal_reason = ""
         comment.status = to_status
         comment.rule = rule
         comment.moderation_reason = reason[:REASON_MAX_LENGTH]
-        comment.save(update_fields=["status", "rule", "moderation_reason"])
-        versions.changed(comment.article_id)
+        comment.removal_reason = removal_reason
+        comment.save(
+            update_fields=[
+                "status",
+                "rule",
+                "moderation_reason",
+                "removal_reason",
+                "number",
+            ]
+        )
+        shared_pages.changed(comment.article_id)
         _audit(comment, from_status, actor=actor, rule=rule, reason=reason)
     security_log.info(
         "comment %s %s -> %s by %s: %s",
@@ -405,7 +499,7 @@ def change_status_of_all(
                 for pk, from_status, _ in batch
             )
         for article_id in {article_id for _, _, article_id in changing}:
-            versions.changed(article_id)
+            shared_pages.changed(article_id)
     if changing:
         security_log.info(
             "%s comments -> %s by %s: %s", len(changing), to_status, actor, reason
@@ -434,12 +528,9 @@ def _audit(
 def _lock(comment: Comment) -> None:
     """Hold `comment`'s row for this transaction and refresh what the rules
     read, so two moderators (or a moderator and the author) act in turn."""
-    fresh = (
-        Comment.objects.select_for_update()
-        .only("status", "rule", "moderation_reason", "open_reports", "body")
-        .get(pk=comment.pk)
-    )
-    for field in ("status", "rule", "moderation_reason", "open_reports", "body"):
+    fields = ("status", "rule", "moderation_reason", "open_reports", "body", "number")
+    fresh = Comment.objects.select_for_update().only(*fields).get(pk=comment.pk)
+    for field in fields:
         setattr(comment, field, getattr(fresh, field))
 
 
@@ -457,17 +548,47 @@ def approve(comment: Comment, moderator: User) -> bool:
             return False
         _close_reports(comment, moderator)
         change_status(comment, Status.PUBLISHED, actor=moderator, reason="Approved")
+        _release_graduates(comment.author)
     return True
 
 
-def reject(comment: Comment, moderator: User, reason: str) -> bool:
-    """Reject `comment`; its author sees `reason`. False for a deleted one."""
+def _release_graduates(reader: User) -> None:
+    """Publish what a reader's first comments rule alone still holds, once a
+    moderator has approved enough of their comments: they are no longer new."""
+    moderation = ModerationSettings.current()
+    approved = Comment.objects.filter(author=reader, status=Status.PUBLISHED).count()
+    if approved < moderation.new_reader_premoderation:
+        return
+    held = Comment.objects.filter(
+        author=reader, status=Status.PENDING, rule=Rule.NEW_READER
+    ).order_by("created_at", "id")
+    for comment in held.select_for_update():
+        change_status(
+            comment,
+            Status.PUBLISHED,
+            rule=Rule.NEW_READER,
+            reason=f"Released: the reader has {approved} approved comments",
+        )
+
+
+def reject(
+    comment: Comment, moderator: User, reason: str, removal_reason: str = ""
+) -> bool:
+    """Reject `comment`; its author sees `reason`, and a placeholder naming
+    the standard `removal_reason` keeps its place if it had one.
+    False for a deleted comment."""
     with transaction.atomic():
         _lock(comment)
         if comment.status == Status.DELETED:
             return False
         _close_reports(comment, moderator)
-        change_status(comment, Status.REJECTED, actor=moderator, reason=reason)
+        change_status(
+            comment,
+            Status.REJECTED,
+            actor=moderator,
+            reason=reason,
+            removal_reason=removal_reason,
+        )
     return True
 
 
@@ -530,10 +651,20 @@ class AlreadyReported(Exception):
     pass
 
 
+class NotReportable(PostingRefused):
+    def __init__(self):
+        super().__init__("You can't report your own comment.")
+
+
 def report_comment(
     comment: Comment, reporter: User, reason: str, details: str = ""
 ) -> Report:
-    """File a report; enough different readers' reports hold the comment."""
+    """File a report; enough different readers' reports hold the comment.
+
+    A reader's own comment is not theirs to report.
+    """
+    if not comment.is_reportable_by(reporter):
+        raise NotReportable
     moderation = ModerationSettings.current()
     with transaction.atomic():
         # The reporter's row serialises their reports (rate limit), the
@@ -585,13 +716,15 @@ def sanction_reader(
 ) -> Sanction:
     """Record a sanction; a ban may also reject everything the reader wrote."""
     if reject_comments and kind != Sanction.Kind.BAN:
-        raise ValueError("Only a ban rejects the reader's comments.")
-    if kind == Sanction.Kind.SUSPENSION and until is None:
-        raise ValueError("A suspension needs an end.")
-    with transaction.atomic():
-        sanction = Sanction.objects.create(
-            reader=reader, kind=kind, reason=reason, until=until, created_by=moderator
+        raise ValidationError(
+            {"reject_comments": "Only a ban rejects the reader's comments."}
         )
+    sanction = Sanction(
+        reader=reader, kind=kind, reason=reason, until=until, created_by=moderator
+    )
+    sanction.clean()
+    with transaction.atomic():
+        sanction.save(force_insert=True)
         security_log.info(
             "sanction %s of %s by %s until %s: %s",
             kind,
@@ -630,9 +763,7 @@ def amend_sanction(sanction: Sanction, moderator: User, changed: list[str]) -> N
 
 def lift_sanction(sanction: Sanction, moderator: User) -> bool:
     """End a sanction now. False when it had already ended."""
-    if sanction.lifted_at is not None or (
-        sanction.until is not None and sanction.until <= timezone.now()
-    ):
+    if not sanction.in_force:
         return False
     sanction.lifted_at = timezone.now()
     amend_sanction(sanction, moderator, ["lifted_at"])

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from briefing import versions
+from briefing import shared_pages
 
 from .models import WORD_LISTS_CACHE_KEY, ModerationSettings, Word
 
@@ -18,4 +18,4 @@ def forget_word_lists(**kwargs):
 def forget_moderation_settings(**kwargs):
     cache.delete(ModerationSettings.CACHE_KEY)
     # Pausing commenting or the auto-close delay changes every article page.
-    versions.changed(versions.SITE)
+    shared_pages.changed()

@@ -63,6 +63,9 @@ def post_comment(request, slug):
         )
     except moderation.PostingRefused as refusal:
         return _refuse(request, "briefing/article_detail.html", context, refusal)
+    except moderation.AlreadyPosted as repeat:
+        messages.info(request, "You had already posted this comment: here it is.")
+        return redirect(comment_url(repeat.comment))
     _tell_status(request, comment)
     return redirect(comment_url(comment))
 
@@ -99,7 +102,7 @@ def permalink(request, pk):
         article__in=Article.objects.published(),
     )
     own = request.user.is_authenticated and comment.author_id == request.user.pk
-    if comment.status not in (Status.PUBLISHED, Status.DELETED) and not own:
+    if not comment.is_public and not own:
         raise Http404("No such comment.")
     return redirect(comment_url(comment))
 
@@ -147,6 +150,9 @@ def delete_comment(request, pk):
     if request.method == "POST":
         moderation.delete_comment(comment)
         messages.success(request, "Your comment was deleted.")
+        # A comment nobody else saw leaves no placeholder to land on.
+        if not comment.is_public:
+            return redirect(f"{comment.article.get_absolute_url()}#comments")
         return redirect(comment_url(comment))
     return render(request, "comments/delete.html", {"comment": comment})
 
@@ -163,10 +169,11 @@ def report_comment(request, pk):
         pk=pk,
         article__in=Article.objects.published(),
     )
-    if comment.author_id == request.user.pk:
+    if not comment.is_reportable_by(request.user):
         context = {"comment": comment, "form": None}
-        refusal = moderation.PostingRefused("You can't report your own comment.")
-        return _refuse(request, "comments/report.html", context, refusal)
+        return _refuse(
+            request, "comments/report.html", context, moderation.NotReportable()
+        )
     form = ReportForm(request.POST or None)
     context = {"comment": comment, "form": form}
     if request.method == "POST" and form.is_valid():

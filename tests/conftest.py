@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from briefing.accounts.models import User
@@ -16,6 +17,17 @@ from briefing.models import Article
 from comments.models import Comment, ModerationSettings, Status
 
 PASSWORD = "correct horse battery staple"
+
+
+def post(client, article, body: str, **fields):
+    """Post `body` under `article` as the comment form does; `fields` adds
+    form fields (reply_to, idempotency_key) or request headers (REMOTE_ADDR)."""
+    headers = {name: fields.pop(name) for name in list(fields) if name.isupper()}
+    return client.post(
+        reverse("comments:post", args=[article.slug]),
+        {"body": body, **fields},
+        **headers,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -110,7 +122,12 @@ def no_new_reader_premoderation(db):
 
 @pytest.fixture
 def make_comment(db):
+    """A comment as if it had gone through the rules: a published one (or
+    one deleted after publication) takes the discussion's next number."""
+
     def make(article, author, body="A comment.", status=Status.PUBLISHED, **extra):
+        if status in (Status.PUBLISHED, Status.DELETED):
+            extra.setdefault("number", Comment.objects.next_number(article.pk))
         return Comment.objects.create(
             article=article, author=author, body=body, status=status, **extra
         )
@@ -171,6 +188,7 @@ def make_discussion(db):
 
     def make(article, authors, size, *, start=None):
         start = start or timezone.now() - timedelta(hours=2)
+        first_number = Comment.objects.next_number(article.pk)
         comments = Comment.objects.bulk_create(
             Comment(
                 article=article,
@@ -178,6 +196,7 @@ def make_discussion(db):
                 body=f"Comment number {n}, see https://example.com/{n}\nsecond line",
                 status=Status.DELETED if n % 17 == 16 else Status.PUBLISHED,
                 created_at=start + timedelta(milliseconds=n),
+                number=first_number + n,
             )
             for n in range(size)
         )

@@ -24,6 +24,8 @@ from comments import moderation
 from comments.discussion import COMMENTS_PER_PAGE
 from comments.models import Comment, ModerationSettings, Status
 
+from .conftest import post
+
 pytestmark = pytest.mark.django_db
 
 
@@ -39,10 +41,7 @@ def committing(django_capture_on_commit_callbacks):
 
 
 def _post(client, article, body: str):
-    return client.post(
-        reverse("comments:post", args=[article.slug]),
-        {"body": body, "idempotency_key": uuid.uuid4()},
-    )
+    return post(client, article, body, idempotency_key=uuid.uuid4())
 
 
 def test_cache_new_comment_shows_at_once_to_anonymous(
@@ -127,7 +126,7 @@ def test_cache_rejection_shows_at_once_to_anonymous(
 
     page = anonymous.get(article.get_absolute_url())
     assertNotContains(page, "Crosses the line.")
-    assertContains(page, "No comments yet.")
+    assertContains(page, "This comment was removed by a moderator.")
 
 
 def test_cache_ban_of_a_whole_history_shows_at_once_to_anonymous(
@@ -254,12 +253,13 @@ def test_cache_out_of_range_page_shows_the_last_one(
 
 
 def test_cache_sign_in_and_closed_notices_stay_outside(
-    anonymous, article, make_comment, reader
+    anonymous, article, make_comment, reader, committing
 ):
     make_comment(article, reader, "Said before closing.")
     assertContains(anonymous.get(article.get_absolute_url()), "notice--sign-in")
     article.comments_open = False
-    article.save()
+    with committing():
+        article.save()
 
     page = anonymous.get(article.get_absolute_url())
 
@@ -282,10 +282,11 @@ def test_cache_site_wide_pause_shows_at_once_to_anonymous(
     assertContains(page, "Commenting is paused across the site for now.")
 
 
-def test_cache_article_edit_shows_at_once_to_anonymous(anonymous, article):
+def test_cache_article_edit_shows_at_once_to_anonymous(anonymous, article, committing):
     anonymous.get(article.get_absolute_url())
     article.title = "A corrected headline"
-    article.save()
+    with committing():
+        article.save(update_fields=["title"])
 
     page = anonymous.get(article.get_absolute_url())
 
@@ -306,3 +307,40 @@ def test_cache_a_waiting_message_is_never_shared(anonymous, article, rf):
 
     assertContains(own_page, "A message for this reader alone.")
     assertNotContains(page, "A message for this reader alone.")
+
+
+def test_cache_closing_from_the_article_discussion_admin_shows_at_once(
+    anonymous, article, moderator, committing
+):
+    """The moderators' switch saves only the discussion's fields: the
+    article's text is unchanged, its shared page still renews."""
+    assertContains(anonymous.get(article.get_absolute_url()), "notice--sign-in")
+    staff = Client()
+    staff.force_login(moderator)
+
+    with committing():
+        response = staff.post(
+            f"/admin/comments/articlediscussion/{article.pk}/change/",
+            {
+                "comments_open": "",
+                "comments_auto_close": "on",
+                "comments_close_at_0": "",
+                "comments_close_at_1": "",
+            },
+        )
+    page = anonymous.get(article.get_absolute_url())
+
+    assert response.status_code == 302
+    assertContains(page, "Comments on this article are closed.")
+
+
+def test_cache_a_change_shows_only_after_it_commits(anonymous, article, committing):
+    anonymous.get(article.get_absolute_url())
+
+    with committing():
+        article.title = "Renamed"
+        article.save(update_fields=["title"])
+        # Inside the transaction the old page is still the current one.
+        assertNotContains(anonymous.get(article.get_absolute_url()), "Renamed")
+
+    assertContains(anonymous.get(article.get_absolute_url()), "Renamed")

@@ -31,6 +31,7 @@ def discussion(article, reader, other_reader):
             body=f"Comment at second {n:03d}.",
             status=Status.DELETED if n % 17 == 5 else Status.PUBLISHED,
             created_at=start + timedelta(seconds=n),
+            number=n + 1,
         )
         for n in range(120)
     )

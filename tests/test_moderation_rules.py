@@ -22,11 +22,9 @@ from comments.models import (
     Word,
 )
 
+from .conftest import post
+
 pytestmark = pytest.mark.django_db
-
-
-def post(client, article, body: str):
-    return client.post(f"/articles/{article.slug}/comments/", {"body": body})
 
 
 def configure(**values) -> ModerationSettings:
@@ -105,6 +103,37 @@ def test_after_approval_the_reader_publishes_directly(
     post(signed_in, article, "Second.")
 
     assert Comment.objects.get(body="Second.").status == Status.PUBLISHED
+
+
+def test_approving_a_readers_first_comment_releases_the_others_held_for_it(
+    client, signed_in, article, reader, moderator
+):
+    post(signed_in, article, "First.")
+    post(signed_in, article, "Second, written while waiting.")
+    first, second = Comment.objects.order_by("pk")
+
+    moderation.approve(first, moderator)
+
+    second.refresh_from_db()
+    assert (second.status, second.number) == (Status.PUBLISHED, 2)
+    release = second.events.latest("created_at")
+    assert (release.actor, release.rule) == (None, Rule.NEW_READER)
+    assert release.reason == "Released: the reader has 1 approved comments"
+    assertContains(client.get(article.get_absolute_url()), "Second, written while")
+
+
+def test_graduating_releases_only_what_the_first_comments_rule_holds(
+    signed_in, article, reader, moderator, make_comment
+):
+    first = make_comment(article, reader, "First.", Status.PENDING)
+    suspect = make_comment(
+        article, reader, "Held for a word.", Status.PENDING, rule=Rule.SUSPECT_WORD
+    )
+
+    moderation.approve(first, moderator)
+
+    suspect.refresh_from_db()
+    assert (suspect.status, suspect.rule) == (Status.PENDING, Rule.SUSPECT_WORD)
 
 
 def test_the_number_of_premoderated_first_comments_is_configurable(

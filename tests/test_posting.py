@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from comments.models import Comment, ModerationSettings, Sanction, Status
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, post
 
 pytestmark = pytest.mark.django_db
 
@@ -362,3 +362,60 @@ def test_the_posting_address_only_takes_posts(signed_in, article):
     response = signed_in.get(post_url(article))
 
     assert response.status_code == 405
+
+
+def test_back_then_post_again_stores_nothing_new_and_lands_on_the_first(
+    signed_in, article, no_new_reader_premoderation
+):
+    """Chromium restores the text after Back, with the page's new key."""
+    first = post(signed_in, article, "Posted once.", idempotency_key=uuid.uuid4())
+
+    again = post(signed_in, article, "Posted once.", idempotency_key=uuid.uuid4())
+
+    comment = Comment.objects.get()
+    assert first["Location"].endswith(f"#comment-{comment.pk}")
+    assert again.status_code == 302
+    assert again["Location"].endswith(f"#comment-{comment.pk}")
+    page = signed_in.get(again["Location"])
+    assertContains(page, "You had already posted this comment")
+
+
+def test_the_same_text_under_another_article_within_ten_minutes_is_refused(
+    signed_in, make_article, no_new_reader_premoderation
+):
+    first, second = make_article("first"), make_article("second")
+    post(signed_in, first, "Buy my course today!")
+
+    response = post(signed_in, second, "buy  my COURSE today")
+
+    assert response.status_code == 409
+    assertContains(response, "You posted this same text", status_code=409)
+    assertContains(response, "buy  my COURSE today", status_code=409)
+    assert Comment.objects.count() == 1
+
+
+def test_the_same_text_is_welcome_again_after_ten_minutes_or_after_deleting(
+    signed_in, reader, article, make_article, no_new_reader_premoderation
+):
+    post(signed_in, article, "Worth saying twice.")
+    Comment.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+    other = make_article("other")
+
+    later = post(signed_in, other, "Worth saying twice.")
+    Comment.objects.filter(article=other).update(status=Status.DELETED)
+    after_deleting = post(signed_in, make_article("third"), "Worth saying twice.")
+
+    assert later.status_code == 302
+    assert after_deleting.status_code == 302
+    assert Comment.objects.count() == 3
+
+
+def test_a_post_without_words_is_not_a_repeat_of_another_without_words(
+    signed_in, article, no_new_reader_premoderation
+):
+    post(signed_in, article, "!!!")
+
+    response = post(signed_in, article, "???")
+
+    assert response.status_code == 302
+    assert Comment.objects.count() == 2

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from briefing import versions
+from briefing import shared_pages
 from comments.models import Comment, Status
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_anonymous_article_page_within_budget(
     client.get(article.get_absolute_url())
     # A comment changed since: the shared page of comments is rendered afresh.
     with django_capture_on_commit_callbacks(execute=True):
-        versions.changed(article.pk)
+        shared_pages.changed(article.pk)
 
     with counting_statements() as statements:
         response = client.get(article.get_absolute_url())

@@ -7,13 +7,15 @@ from pytest_django.asserts import assertContains
 from comments.models import Comment, ModerationSettings, Report
 from tests.environments import apply_settings
 
+from .conftest import post
+
 pytestmark = pytest.mark.django_db
 
 PROXY = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.5"}
 
 
 def post_comment(client, article, body):
-    return client.post(f"/articles/{article.slug}/comments/", {"body": body}, **PROXY)
+    return post(client, article, body, **PROXY)
 
 
 def report(client, comment, details="Advertising."):

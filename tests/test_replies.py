@@ -159,6 +159,22 @@ def test_a_reply_to_a_comment_later_rejected_does_not_reveal_it(
     response = client.get(article.get_absolute_url())
 
     assertContains(response, "The reply.")
-    assertContains(response, "In reply to a comment that is no longer shown")
+    assertContains(
+        response, f'In reply to <a href="#comment-{answered.pk}">a removed comment</a>'
+    )
+    assertContains(response, "This comment was removed by a moderator.")
     assertNotContains(response, "Fizik13")
-    assert client.get(f"/comments/{answered.pk}/").status_code == 404
+    assertNotContains(response, answered.body)
+
+
+def test_a_reply_to_a_comment_its_author_withdrew_unseen_does_not_link_it(
+    client, article, reader, other_reader, make_comment
+):
+    unseen = make_comment(article, other_reader, "Never shown.", Status.PENDING)
+    make_comment(article, reader, "The reply.", reply_to=unseen)
+
+    response = client.get(article.get_absolute_url())
+
+    assertContains(response, "In reply to a comment that is no longer shown")
+    assertNotContains(response, "Never shown.")
+    assert client.get(f"/comments/{unseen.pk}/").status_code == 404

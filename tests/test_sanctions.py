@@ -12,6 +12,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 from comments import moderation
 from comments.models import Comment, Rule, Sanction, Status
 
+from .conftest import post
+
 pytestmark = pytest.mark.django_db
 
 ADD = "/admin/comments/sanction/add/"
@@ -22,10 +24,6 @@ def moderator_client(moderator):
     client = Client()
     client.force_login(moderator)
     return client
-
-
-def post(client, article, body: str):
-    return client.post(f"/articles/{article.slug}/comments/", {"body": body})
 
 
 def until_fields(moment) -> dict[str, str]:
@@ -67,6 +65,55 @@ def test_a_banned_reader_is_told_why_and_keeps_the_text(
     )
     assertContains(response, "Am I still here?", status_code=403)
     assert not Comment.objects.exists()
+
+
+def test_a_banned_reader_is_told_on_the_article_before_writing(
+    signed_in, reader, moderator, article
+):
+    moderation.sanction_reader(
+        reader, moderator, kind=Sanction.Kind.BAN, reason="Repeated insults"
+    )
+
+    page = signed_in.get(article.get_absolute_url())
+
+    assertContains(page, "You are banned from commenting. Reason: Repeated insults.")
+    assertNotContains(page, 'name="body"')
+    assertNotContains(page, "Join the discussion")
+
+
+def test_a_suspended_reader_is_told_until_when_and_gets_no_form(
+    signed_in, reader, moderator, article
+):
+    until = timezone.now() + timedelta(days=3)
+    moderation.sanction_reader(
+        reader, moderator, kind=Sanction.Kind.SUSPENSION, reason="Spam", until=until
+    )
+
+    page = signed_in.get(article.get_absolute_url())
+
+    local = timezone.localtime(until)
+    assertContains(page, f"suspended until {local:%d %B %Y %H:%M}. Reason: Spam.")
+    assertNotContains(page, 'name="body"')
+
+
+def test_an_always_premoderated_reader_still_gets_the_form(
+    signed_in, reader, moderator, article
+):
+    moderation.sanction_reader(
+        reader, moderator, kind=Sanction.Kind.PREMODERATION, reason="Tone"
+    )
+
+    assertContains(signed_in.get(article.get_absolute_url()), 'name="body"')
+
+
+def test_a_lifted_ban_gives_the_form_back(signed_in, reader, moderator, article):
+    ban = moderation.sanction_reader(
+        reader, moderator, kind=Sanction.Kind.BAN, reason="Heat of the moment"
+    )
+
+    moderation.lift_sanction(ban, moderator)
+
+    assertContains(signed_in.get(article.get_absolute_url()), 'name="body"')
 
 
 def test_a_ban_can_reject_everything_the_reader_wrote(
@@ -202,7 +249,7 @@ def test_an_always_premoderated_reader_posts_into_the_queue_and_is_told_why(
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert (comment.status, comment.rule) == (Status.PENDING, Rule.PREMODERATED_READER)
-    reason = "Your comments wait for a moderator's approval. Reason: Borderline tone"
+    reason = "Your comments wait for a moderator's approval. Reason: Borderline tone."
     assert comment.moderation_reason == reason
     assert comment.events.get().rule == Rule.PREMODERATED_READER
     assertContains(signed_in.get(response["Location"]), "Borderline tone")

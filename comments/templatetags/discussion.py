@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 
 from ..discussion import Discussion
-from ..models import Comment, Status
+from ..models import Comment
 from ..rendering import bidi_isolated, format_body
 
 register = template.Library()
@@ -61,9 +61,7 @@ def profile_comments(context, reader):
     own_unpublished = []
     if request.user == reader:
         own_unpublished = (
-            Comment.objects.filter(
-                author=reader, status__in=[Status.PENDING, Status.REJECTED]
-            )
+            Comment.objects.unpublished_by(reader)
             .select_related("article")
             .order_by("-created_at")
         )

@@ -53,13 +53,17 @@ class Command(BaseCommand):
             },
         )
         added = 0
-        for seed_comment in data["comments"]:
+        for number, seed_comment in enumerate(data["comments"], start=1):
             reader = _reader(seed_comment["username"], seed_comment["display_name"])
             _, comment_created = Comment.objects.get_or_create(
                 article=article,
-                author=reader,
-                created_at=moment(seed_comment["time"]),
-                defaults={"body": seed_comment["body"], "status": Status.PUBLISHED},
+                number=number,
+                defaults={
+                    "author": reader,
+                    "created_at": moment(seed_comment["time"]),
+                    "body": seed_comment["body"],
+                    "status": Status.PUBLISHED,
+                },
             )
             added += comment_created
         self.stdout.write(
