@@ -315,6 +315,20 @@ def test_queue_never_counts_the_whole_table(
     assert response.context["cl"].full_result_count is None
 
 
+def test_capped_search_and_select_all_say_more_than_the_cap(
+    moderator_client, article, reader, make_comment, monkeypatch
+):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    for _ in range(5):
+        make_comment(article, reader, "Same words again.", Status.PENDING)
+
+    response = moderator_client.get(QUEUE, {"q": "same words"})
+
+    assertContains(response, "more than 3 results")
+    assertContains(response, "All matching comments (more than 3) selected")
+    assertContains(response, "Select all matching comments (more than 3)")
+
+
 def _seed_queue(article, authors, reporters, size: int) -> None:
     """`size` more comments by `authors`: pending, and published but reported."""
     for n in range(size):
