@@ -410,7 +410,9 @@ class Sanction(models.Model):
             and self.until is not None
             and self.until <= timezone.now()
         ):
-            raise ValidationError({"until": "The end must be in the future."})
+            raise ValidationError(
+                {"until": f"The end of a {self.kind} must be in the future."}
+            )
 
     @property
     def state(self) -> str:

@@ -768,3 +768,40 @@ def lift_sanction(sanction: Sanction, moderator: User) -> bool:
     sanction.lifted_at = timezone.now()
     amend_sanction(sanction, moderator, ["lifted_at"])
     return True
+
+
+def reject_and_ban(
+    comments, moderator: User, *, reason: str, until=None, reject_all: bool = False
+) -> tuple[int, int]:
+    """Reject `comments` and ban their authors for `reason`, until `until`
+    (None: until a moderator lifts it); `reject_all` rejects the rest of
+    what they wrote too.
+
+    An author already banned is not banned a second time, unless the ban is
+    what rejects the rest of their comments. Returns how many comments were
+    rejected and how many authors banned.
+    """
+    authors = {}
+    rejected = 0
+    for comment in comments:
+        rejected += reject(comment, moderator, reason)
+        authors[comment.author_id] = comment.author
+    already_banned = set(
+        Sanction.objects.active()
+        .filter(reader__in=authors, kind=Sanction.Kind.BAN)
+        .values_list("reader_id", flat=True)
+    )
+    banned = 0
+    for author_id, author in authors.items():
+        if author_id in already_banned and not reject_all:
+            continue
+        sanction_reader(
+            author,
+            moderator,
+            kind=Sanction.Kind.BAN,
+            reason=reason,
+            until=until,
+            reject_comments=reject_all,
+        )
+        banned += 1
+    return rejected, banned

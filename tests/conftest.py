@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -83,6 +84,24 @@ def moderator(make_reader):
     user = make_reader("moderator", "The Moderator", is_staff=True)
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    """The moderator's browser, signed in, beside any reader's (`client`)."""
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def told():
+    """The messages a response left for the next page, as the user reads them."""
+
+    def read(response) -> list[str]:
+        return [str(message) for message in get_messages(response.wsgi_request)]
+
+    return read
 
 
 @pytest.fixture

@@ -21,12 +21,6 @@ MODERATION_PAGES = [
 ]
 
 
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
-
-
 def test_moderators_group_holds_only_discussion_permissions():
     group = Group.objects.get(name="Moderators")
 

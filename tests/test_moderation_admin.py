@@ -32,13 +32,6 @@ QUEUE = "/admin/comments/comment/"
 
 
 @pytest.fixture
-def moderator_client(moderator):
-    client = Client()
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
 def reader_client(reader):
     """The reader's own browser, beside the moderator's."""
     client = Client()
@@ -322,6 +315,20 @@ def test_queue_never_counts_the_whole_table(
     assert response.context["cl"].full_result_count is None
 
 
+def test_capped_search_and_select_all_say_more_than_the_cap(
+    moderator_client, article, reader, make_comment, monkeypatch
+):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    for _ in range(5):
+        make_comment(article, reader, "Same words again.", Status.PENDING)
+
+    response = moderator_client.get(QUEUE, {"q": "same words"})
+
+    assertContains(response, "more than 3 results")
+    assertContains(response, "All matching comments (more than 3) selected")
+    assertContains(response, "Select all matching comments (more than 3)")
+
+
 def _seed_queue(article, authors, reporters, size: int) -> None:
     """`size` more comments by `authors`: pending, and published but reported."""
     for n in range(size):
@@ -410,6 +417,25 @@ def test_approve_leaves_a_comment_its_author_deleted(
     assert not deleted.events.exists()
     messages = [str(message) for message in response.wsgi_request._messages]
     assert "0 comments approved. 1 left as it was" in messages[0]
+
+
+def test_approve_counts_what_it_published_and_what_it_left(
+    moderator_client, article, reader, make_comment, told
+):
+    pending = make_comment(article, reader, status=Status.PENDING)
+    deleted = [make_comment(article, reader, status=Status.DELETED) for _ in range(2)]
+
+    response = act(
+        moderator_client,
+        "approve_selected",
+        [pending, *deleted],
+        url=f"{QUEUE}?queue=all",
+    )
+
+    assert told(response) == [
+        "1 comment approved. 2 left as they were "
+        "(deleted by the author, or nothing to do)."
+    ]
 
 
 def test_reject_asks_for_a_reason_first(
@@ -520,6 +546,40 @@ def test_reject_and_ban_can_reject_everything_they_wrote_until_a_date(
     )
 
 
+def test_reject_and_ban_bans_each_author_once_and_says_so(
+    moderator_client, moderator, article, reader, other_reader, make_comment, told
+):
+    first = make_comment(article, reader, "One.", Status.PENDING)
+    second = make_comment(article, reader, "Two.", Status.PENDING)
+    theirs = make_comment(article, other_reader, "Three.", Status.PENDING)
+    moderation.sanction_reader(
+        other_reader, moderator, kind=Sanction.Kind.BAN, reason="Earlier"
+    )
+
+    response = confirm(
+        moderator_client, "reject_and_ban", [first, second, theirs], reason="Spam"
+    )
+
+    assert told(response) == ["3 comments rejected; 1 author banned."]
+    assert Comment.objects.filter(status=Status.REJECTED).count() == 3
+    assert Sanction.objects.filter(reader=reader).count() == 1
+    assert Sanction.objects.get(reader=other_reader).reason == "Earlier"
+
+
+def test_reject_and_ban_of_everything_they_wrote_says_so(
+    moderator_client, article, reader, make_comment, told
+):
+    comment = make_comment(article, reader, status=Status.PENDING)
+
+    response = confirm(
+        moderator_client, "reject_and_ban", [comment], reason="Spam", reject_all="on"
+    )
+
+    assert told(response) == [
+        "1 comment rejected; 1 author banned and all their comments rejected."
+    ]
+
+
 def test_ban_end_in_the_past_is_refused(
     moderator_client, article, reader, make_comment
 ):
@@ -558,6 +618,25 @@ def test_dismiss_reports_publishes_what_they_held(
         "Reports dismissed",
     )
     assert comment.pk not in ids(moderator_client.get(QUEUE))
+
+
+@pytest.mark.parametrize(
+    ("reports", "note"),
+    [
+        (0, "0 reports dismissed."),
+        (1, "1 report dismissed."),
+        (2, "2 reports dismissed."),
+    ],
+)
+def test_dismiss_says_how_many_reports_it_closed(
+    moderator_client, article, reader, make_comment, readers, told, reports, note
+):
+    comment = make_comment(article, reader, "Reported, or not.")
+    report(comment, *readers[:reports])
+
+    response = act(moderator_client, "dismiss", [comment], url=f"{QUEUE}?queue=all")
+
+    assert told(response) == [note]
 
 
 def test_select_across_approves_every_match_of_the_filters(
@@ -671,6 +750,36 @@ def test_comment_page_rejects_with_a_reason(
     assertContains(page, 'name="CHANGE_FORM-action" value="reject_selected"')
     comment.refresh_from_db()
     assert (comment.status, comment.moderation_reason) == (Status.REJECTED, "Spam link")
+
+
+def test_comment_page_rejects_and_bans_on_the_same_terms(
+    moderator_client, moderator, article, reader, make_comment
+):
+    comment = make_comment(article, reader, status=Status.PENDING)
+    url = f"{QUEUE}{comment.pk}/change/"
+
+    page = moderator_client.post(
+        url, {"CHANGE_FORM-action": "reject_and_ban", "_selected_action": comment.pk}
+    )
+    moderator_client.post(
+        url,
+        {
+            "CHANGE_FORM-action": "reject_and_ban",
+            "_selected_action": comment.pk,
+            "apply": "1",
+            "reason": "Threats",
+        },
+    )
+
+    assertContains(page, 'name="CHANGE_FORM-action" value="reject_and_ban"')
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderation_reason) == (Status.REJECTED, "Threats")
+    ban = Sanction.objects.get(reader=reader)
+    assert (ban.kind, ban.reason, ban.created_by) == (
+        Sanction.Kind.BAN,
+        "Threats",
+        moderator,
+    )
 
 
 def test_decisions_are_written_to_the_security_log(

@@ -25,13 +25,6 @@ def reporters(make_reader):
 
 
 @pytest.fixture
-def moderator_client(moderator):
-    client = Client()
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
 def comment(article, reader, make_comment):
     return make_comment(article, reader, "A heated opinion.")
 

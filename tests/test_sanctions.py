@@ -5,7 +5,6 @@ import logging
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -17,13 +16,6 @@ from .conftest import post
 pytestmark = pytest.mark.django_db
 
 ADD = "/admin/comments/sanction/add/"
-
-
-@pytest.fixture
-def moderator_client(moderator):
-    client = Client()
-    client.force_login(moderator)
-    return client
 
 
 def until_fields(moment) -> dict[str, str]:
@@ -194,7 +186,7 @@ def test_a_suspension_needs_an_end_in_the_future(moderator_client, reader):
     )
 
     assertContains(without, "A suspension needs an end.")
-    assertContains(past, "The end must be in the future.")
+    assertContains(past, "The end of a suspension must be in the future.")
     assert not Sanction.objects.exists()
 
 
@@ -313,6 +305,29 @@ def test_moderator_lifts_a_sanction_and_the_reader_posts_again(
         "changed by moderator (lifted_at)" in record.getMessage()
         for record in caplog.records
     )
+
+
+def test_lifting_says_how_many_sanctions_it_ended(
+    moderator_client, moderator, reader, other_reader, told
+):
+    ban = moderation.sanction_reader(
+        reader, moderator, kind=Sanction.Kind.BAN, reason="x"
+    )
+    lifted = moderation.sanction_reader(
+        other_reader, moderator, kind=Sanction.Kind.BAN, reason="y"
+    )
+    moderation.lift_sanction(lifted, moderator)
+
+    response = moderator_client.post(
+        "/admin/comments/sanction/",
+        {
+            "action": "lift_selected",
+            "_selected_action": [ban.pk, lifted.pk],
+            "index": 0,
+        },
+    )
+
+    assert told(response) == ["1 sanction lifted."]
 
 
 def test_sanctions_stay_on_record(moderator_client, admin_client, moderator, reader):

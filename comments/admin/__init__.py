@@ -1,0 +1,32 @@
+"""The moderators' side of the discussion, in Django's admin.
+
+One module per concern, as django-cms's `cms/admin/` is split:
+
+- `queue`: the comment list, which is the moderation queue, and each
+  comment's record; `filters`, `history` and `inlines` are its parts;
+- `reports`: readers' reports;
+- `sanctions`: sanctions on readers and the forms that record them;
+- `configuration`: the word lists, the moderation settings and each
+  article's discussion switches;
+- `pagination`: the capped paginator that every list here uses.
+
+Importing the modules registers their ModelAdmins. Nothing here changes a
+status by itself: every action calls `comments.moderation`, which writes
+the audit trail.
+"""
+
+from .configuration import ArticleDiscussionAdmin, ModerationSettingsAdmin, WordAdmin
+from .pagination import CappedCountPaginator
+from .queue import CommentAdmin
+from .reports import ReportAdmin
+from .sanctions import SanctionAdmin
+
+__all__ = [
+    "ArticleDiscussionAdmin",
+    "CappedCountPaginator",
+    "CommentAdmin",
+    "ModerationSettingsAdmin",
+    "ReportAdmin",
+    "SanctionAdmin",
+    "WordAdmin",
+]

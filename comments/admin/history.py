@@ -1,0 +1,91 @@
+"""What the queue shows beside each comment: its author's history and
+sanctions, and the reasons of its open reports, for a whole page at once."""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+from django.utils.html import format_html, format_html_join
+
+from ..models import Comment, Report, Sanction, Status
+
+
+def attach_context(comments: list[Comment]) -> None:
+    """Give each comment its author's history and its open reports' reasons,
+    in three queries for the whole page."""
+    if not comments:
+        return
+    authors = {comment.author_id for comment in comments}
+    history: dict[int, Counter] = defaultdict(Counter)
+    counted = (
+        Comment.objects.filter(author_id__in=authors)
+        .order_by()
+        .values_list("author_id", "status")
+        .annotate(total=Count("pk"))
+    )
+    for author_id, status, total in counted:
+        history[author_id][status] = total
+    sanctions = defaultdict(list)
+    for sanction in Sanction.objects.active().filter(reader_id__in=authors):
+        sanctions[sanction.reader_id].append(sanction)
+    reasons: dict[int, Counter] = defaultdict(Counter)
+    reported = [comment.pk for comment in comments if comment.open_reports]
+    if reported:
+        counted = (
+            Report.objects.filter(comment_id__in=reported, dismissed_at__isnull=True)
+            .order_by()
+            .values_list("comment_id", "reason")
+            .annotate(total=Count("pk"))
+        )
+        for comment_id, reason, total in counted:
+            reasons[comment_id][reason] = total
+    for comment in comments:
+        comment.author_history = history[comment.author_id]
+        comment.author_sanctions = sanctions[comment.author_id]
+        comment.report_reasons = reasons[comment.pk]
+
+
+HISTORY_LABELS = [
+    (Status.PUBLISHED, "published"),
+    (Status.PENDING, "pending"),
+    (Status.REJECTED, "rejected"),
+    (Status.DELETED, "deleted"),
+]
+
+
+def describe_history(comment: Comment):
+    """The author's comments counted by status ("12 published, 3 rejected")
+    and their sanctions in force."""
+    if not hasattr(comment, "author_history"):
+        attach_context([comment])
+    history = comment.author_history
+    counts = ", ".join(
+        f"{history[status]} {label}"
+        for status, label in HISTORY_LABELS
+        if history[status]
+    )
+    return format_html(
+        "{}{}",
+        counts or "no comments",
+        format_html_join(
+            "",
+            '<br><strong class="sanction">{}</strong>',
+            ((sanction.summary(),) for sanction in comment.author_sanctions),
+        ),
+    )
+
+
+def describe_reports(comment: Comment):
+    """How many reports are open on the comment, and for which reasons."""
+    if not comment.open_reports:
+        return "—"
+    if not hasattr(comment, "report_reasons"):
+        attach_context([comment])
+    labels = dict(Report.Reason.choices)
+    return format_html(
+        "<strong>{}</strong> {}",
+        comment.open_reports,
+        ", ".join(
+            f"{labels.get(reason, reason)} ({total})"
+            for reason, total in sorted(comment.report_reasons.items())
+        ),
+    )

@@ -1,0 +1,384 @@
+"""The moderation queue: the comment list, and each comment's record.
+
+The list opens on what needs a decision (pending comments and published
+ones with open reports, oldest first) and stays fast on a table of hundreds
+of thousands of comments: it never counts the whole table, every filter it
+offers is served by an index, and the author histories and report reasons
+of a page cost one query each, whatever the page holds.
+
+Each action calls `comments.moderation` (which writes the audit trail), and
+runs from the list and from a comment's own page alike.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
+from django.contrib.admin.views.main import ChangeList
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
+
+from briefing.accounts.models import User
+from briefing.text import skeleton
+
+from .. import moderation
+from ..models import Comment
+from .filters import ArticleFilter, QueueFilter, ReportReasonFilter
+from .history import attach_context, describe_history, describe_reports
+from .inlines import CommentRevisionInline, ModerationEventInline, ReportInline
+from .pagination import CappedCountPaginator
+from .reports import tell_dismissed
+from .sanctions import BanForm
+
+BOTH_PLACES = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+# The action field's name when an action runs from a comment's own page.
+CHANGE_FORM_ACTION = f"{ActionLocation.CHANGE_FORM.value}-action"
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (the author sees it)",
+        max_length=moderation.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+
+class ModerationQueue(ChangeList):
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        attach_context(self.result_list)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """The moderation queue, and each comment's record."""
+
+    list_display = [
+        "excerpt",
+        "status",
+        "author_with_history",
+        "article_link",
+        "reports",
+        "why",
+        "created_at",
+    ]
+    list_display_links = ["excerpt"]
+    list_filter = [
+        QueueFilter,
+        "status",
+        "rule",
+        ReportReasonFilter,
+        ArticleFilter,
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["body"]
+    search_help_text = (
+        "A reader's username shows their comments; anything else is looked "
+        "for in the text."
+    )
+    list_select_related = ["author", "article"]
+    list_per_page = 50
+    list_max_show_all = 200
+    sortable_by = ["created_at"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = CappedCountPaginator
+    actions = ["approve_selected", "reject_selected", "reject_and_ban", "dismiss"]
+    inlines = [ModerationEventInline, CommentRevisionInline, ReportInline]
+    fieldsets = [
+        (None, {"fields": ["text", "status", "why", "reports"]}),
+        (
+            "Where and who",
+            {
+                "fields": [
+                    "article_link",
+                    "reply_to_link",
+                    "author_summary",
+                    "created_at",
+                    "edited_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "text",
+        "status",
+        "why",
+        "reports",
+        "article_link",
+        "reply_to_link",
+        "author_summary",
+        "created_at",
+        "edited_at",
+    ]
+
+    # Comments come from readers and leave through a decision, never through
+    # the admin's add, edit or delete: those would skip the audit trail.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("comments.can_moderate")
+
+    def has_sanction_permission(self, request):
+        # "Reject and ban" records a sanction too.
+        return request.user.has_perm("comments.add_sanction")
+
+    def get_changelist(self, request, **kwargs):
+        return ModerationQueue
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Moderation queue", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Django's actions.html reads action_index, which only the change
+        # list's actions tag sets; the change form has one actions bar.
+        extra_context = {"action_index": 0, **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_ordering(self, request):
+        # The queue is worked oldest first; any other view reads newest first.
+        if QueueFilter.shows_the_queue(request):
+            return ["created_at", "id"]
+        return ["-created_at", "-id"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The text, or everything by the author of that name (ignoring case
+        and look-alike letters, as signing in does)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        author = User.objects.filter(username_key=skeleton(term)).first()
+        if author is not None:
+            return queryset.filter(author=author), False
+        return queryset.filter(body__icontains=term), False
+
+    def view_on_site(self, comment):
+        if comment.is_public:
+            return comment.get_absolute_url()
+        return comment.article.get_absolute_url()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "article")
+
+    # Columns and fields.
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(120)
+
+    @admin.display(description="author and history")
+    def author_with_history(self, comment):
+        return format_html(
+            '<a href="?{}">{}</a><br><span class="history">{}</span>',
+            urlencode({"author": comment.author_id, "queue": "all"}),
+            comment.author.label,
+            describe_history(comment),
+        )
+
+    @admin.display(description="article")
+    def article_link(self, comment):
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            reverse("admin:comments_comment_changelist"),
+            urlencode({"article": comment.article_id}),
+            Truncator(comment.article.title).chars(60),
+        )
+
+    @admin.display(description="open reports")
+    def reports(self, comment):
+        return describe_reports(comment)
+
+    @admin.display(description="rule and reason")
+    def why(self, comment):
+        if not comment.rule and not comment.moderation_reason:
+            return "—"
+        if not comment.rule:
+            return comment.moderation_reason
+        return format_html(
+            "<strong>{}</strong>: {}",
+            comment.get_rule_display(),
+            comment.moderation_reason,
+        )
+
+    @admin.display(description="text")
+    def text(self, comment):
+        return format_html(
+            '<div class="comment-text">{}</div>',
+            format_html_join(
+                "", "{}<br>", ((line,) for line in comment.body.splitlines())
+            ),
+        )
+
+    @admin.display(description="reply to")
+    def reply_to_link(self, comment):
+        if comment.reply_to_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">comment {}</a>',
+            reverse("admin:comments_comment_change", args=[comment.reply_to_id]),
+            comment.reply_to_id,
+        )
+
+    @admin.display(description="author")
+    def author_summary(self, comment):
+        return format_html(
+            '{}, joined {}<br>{}<br><a href="{}?{}">all their comments</a>'
+            ' · <a href="{}?{}">sanction this reader</a>',
+            comment.author.label,
+            f"{timezone.localtime(comment.author.date_joined):%d %B %Y}",
+            describe_history(comment),
+            reverse("admin:comments_comment_changelist"),
+            urlencode({"author": comment.author_id, "queue": "all"}),
+            reverse("admin:comments_sanction_add"),
+            urlencode({"reader": comment.author_id}),
+        )
+
+    # Actions: each one calls comments.moderation, once per comment.
+
+    @admin.action(
+        description="Approve (publish) this comment",
+        description_plural="Approve (publish) selected comments",
+        permissions=["moderate"],
+        location=BOTH_PLACES,
+    )
+    def approve_selected(self, request, queryset):
+        done = [moderation.approve(comment, request.user) for comment in queryset]
+        self._tell(
+            request,
+            done,
+            ngettext(
+                "%(count)d comment approved.", "%(count)d comments approved.", sum(done)
+            ),
+        )
+
+    @admin.action(
+        description="Reject this comment, with a reason",
+        description_plural="Reject selected comments, with a reason",
+        permissions=["moderate"],
+        location=BOTH_PLACES,
+    )
+    def reject_selected(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask(
+                request, queryset, form, "reject_selected", "Reject comments"
+            )
+        reason = form.cleaned_data["reason"]
+        done = [
+            moderation.reject(comment, request.user, reason) for comment in queryset
+        ]
+        self._tell(
+            request,
+            done,
+            ngettext(
+                "%(count)d comment rejected.", "%(count)d comments rejected.", sum(done)
+            ),
+        )
+
+    @admin.action(
+        description="Reject and ban the author",
+        description_plural="Reject selected comments and ban their authors",
+        permissions=["moderate", "sanction"],
+        location=BOTH_PLACES,
+    )
+    def reject_and_ban(self, request, queryset):
+        form = BanForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._ask(
+                request,
+                queryset,
+                form,
+                "reject_and_ban",
+                "Reject comments and ban their authors",
+            )
+        reject_all = form.cleaned_data["reject_all"]
+        rejected, banned = moderation.reject_and_ban(
+            queryset,
+            request.user,
+            reason=form.cleaned_data["reason"],
+            until=form.cleaned_data["until"],
+            reject_all=reject_all,
+        )
+        rejected_note = ngettext(
+            "%(count)d comment rejected", "%(count)d comments rejected", rejected
+        ) % {"count": rejected}
+        if reject_all:
+            banned_note = ngettext(
+                "%(count)d author banned and all their comments rejected",
+                "%(count)d authors banned and all their comments rejected",
+                banned,
+            )
+        else:
+            banned_note = ngettext(
+                "%(count)d author banned", "%(count)d authors banned", banned
+            )
+        self.message_user(
+            request,
+            f"{rejected_note}; {banned_note % {'count': banned}}.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description="Dismiss this comment's reports",
+        description_plural="Dismiss the reports on selected comments",
+        permissions=["moderate"],
+        location=BOTH_PLACES,
+    )
+    def dismiss(self, request, queryset):
+        closed = sum(
+            moderation.dismiss_reports(comment, request.user)
+            for comment in queryset.filter(open_reports__gt=0)
+        )
+        tell_dismissed(self, request, closed)
+
+    def _tell(self, request, done: list[bool], note: str) -> None:
+        """Say how many comments an action changed (`note`, worded for that
+        count) and how many it left as they were."""
+        changed = sum(done)
+        note %= {"count": changed}
+        if left := len(done) - changed:
+            note += " " + ngettext(
+                "%(count)d left as it was (deleted by the author, or nothing to do).",
+                "%(count)d left as they were (deleted by the author, or nothing to do).",
+                left,
+            ) % {"count": left}
+        self.message_user(
+            request, note, messages.SUCCESS if changed else messages.WARNING
+        )
+
+    def _ask(self, request, queryset, form, action: str, title: str):
+        """The page between choosing an action and running it, for the
+        reason (and the ban's terms): it posts the same selection back."""
+        on_change_form = CHANGE_FORM_ACTION in request.POST
+        shown = list(queryset[:20])
+        total = queryset.order_by().values("pk")[:1001].count()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "form": form,
+            "comments": shown,
+            "more": total - len(shown),
+            "more_capped": total > 1000,
+            "action": action,
+            "action_field": CHANGE_FORM_ACTION if on_change_form else "action",
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across") == "1",
+            "back_url": request.get_full_path(),
+        }
+        return TemplateResponse(
+            request, "admin/comments/comment/moderation_action.html", context
+        )
