@@ -928,3 +928,25 @@ def test_moderation_pages_do_not_list_revision_or_event_models(moderator_client)
     assert moderator_client.get("/admin/comments/moderationevent/").status_code == 404
     assert moderator_client.get("/admin/comments/commentrevision/").status_code == 404
     assert ModerationEvent.objects.count() == CommentRevision.objects.count() == 0
+
+
+def test_rejecting_with_a_standard_reason_names_it_in_the_placeholder(
+    moderator_client, client, article, reader, make_comment
+):
+    comment = make_comment(article, reader, "Buy cheap watches.")
+
+    response = confirm(
+        moderator_client,
+        "reject_selected",
+        [comment],
+        url=f"{QUEUE}?status__exact=published",
+        removal_reason="spam",
+        reason="Advertising",
+    )
+
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.status, comment.removal_reason) == (Status.REJECTED, "spam")
+    page = client.get(article.get_absolute_url())
+    assertContains(page, "This comment was removed by a moderator: spam.")
+    assertNotContains(page, "Buy cheap watches.")

@@ -26,7 +26,7 @@ from briefing.accounts.models import User
 from briefing.text import skeleton
 
 from .. import moderation
-from ..models import Comment
+from ..models import Comment, RemovalReason
 from .filters import ArticleFilter, QueueFilter, ReportReasonFilter
 from .history import attach_context, describe_history, describe_reports
 from .inlines import CommentRevisionInline, ModerationEventInline, ReportInline
@@ -40,6 +40,12 @@ CHANGE_FORM_ACTION = f"{ActionLocation.CHANGE_FORM.value}-action"
 
 
 class ReasonForm(forms.Form):
+    removal_reason = forms.ChoiceField(
+        label="Standard reason (the discussion's placeholder names it)",
+        choices=[("", "none: “removed by a moderator”"), *RemovalReason.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(
         label="Reason (the author sees it)",
         max_length=moderation.REASON_MAX_LENGTH,
@@ -277,8 +283,10 @@ class CommentAdmin(admin.ModelAdmin):
                 request, queryset, form, "reject_selected", "Reject comments"
             )
         reason = form.cleaned_data["reason"]
+        removal_reason = form.cleaned_data["removal_reason"]
         done = [
-            moderation.reject(comment, request.user, reason) for comment in queryset
+            moderation.reject(comment, request.user, reason, removal_reason)
+            for comment in queryset
         ]
         self._tell(
             request,
