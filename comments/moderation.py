@@ -175,7 +175,7 @@ class Standing:
     repeat_id: int | None
     repeat_article_id: int | None
     # Whether the reader has an active sanction: most have none, and knowing
-    # it here spares every post a query for sanctions (issue 7's budget).
+    # it here spares every post a query for sanctions.
     sanctioned: bool
 
 

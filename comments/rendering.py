@@ -19,7 +19,7 @@ _urlize = ReaderLinks()
 
 
 # A discussion page shows the same bodies to reader after reader, and urlize
-# is its costliest step (the 50-comment page: 53 -> 38 ms, issue 7). The
+# is its costliest step (docs/benchmarks.md has the figures). The
 # result depends on the body alone, so a memo cannot go stale; 1,024 bodies
 # of at most 5,000 characters keep it to a few MB per worker.
 @functools.lru_cache(maxsize=1024)

@@ -28,7 +28,7 @@ from comments.models import Comment, Status
 pytestmark = pytest.mark.django_db
 
 ANONYMOUS_ARTICLE_BUDGET = 3
-# A page of comments anonymous readers already share (comments/discussion.py):
+# An article page anonymous readers already share (briefing/shared_pages.py):
 # only the article is read.
 CACHED_ANONYMOUS_ARTICLE_BUDGET = 1
 SIGNED_IN_ARTICLE_BUDGET = 5
