@@ -32,7 +32,10 @@ ANONYMOUS_ARTICLE_BUDGET = 3
 # only the article is read.
 CACHED_ANONYMOUS_ARTICLE_BUDGET = 1
 SIGNED_IN_ARTICLE_BUDGET = 5
-POSTING_BUDGET = 6
+# A reply on PostgreSQL: the reader's standing, the answered comment, the
+# article's row lock and its last number (numbers are given in publication
+# order), the insert, and the session; SQLite needs no lock statement.
+POSTING_BUDGET = 7
 
 _TRANSACTION_CONTROL = re.compile(
     r"^\s*(BEGIN|SAVEPOINT|RELEASE|COMMIT|ROLLBACK)\b", re.IGNORECASE

@@ -267,12 +267,12 @@ from comments.models import Comment
 
 article = Article.objects.get(slug=data["slug"])
 oleg, lena, anna = (User.objects.get(username=name) for name in data["names"])
-first = Comment.objects.create(article=article, author=oleg, body="First!\\nTwo lines.", status="published")
-reply = Comment.objects.create(article=article, author=lena, body="Agreed.", status="published", reply_to=first)
-Comment.objects.create(article=article, author=oleg, body="Regrettable.", status="deleted")
-Comment.objects.create(article=article, author=lena, body="Source: " + data["long_url"], status="published")
-Comment.objects.create(article=article, author=oleg, body="Word: " + "x" * 300, status="published")
-own = Comment.objects.create(article=article, author=anna, body="My own comment.", status="published")
+first = Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=oleg, body="First!\\nTwo lines.", status="published")
+reply = Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=lena, body="Agreed.", status="published", reply_to=first)
+Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=oleg, body="Regrettable.", status="deleted")
+Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=lena, body="Source: " + data["long_url"], status="published")
+Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=oleg, body="Word: " + "x" * 300, status="published")
+own = Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=anna, body="My own comment.", status="published")
 Comment.objects.create(article=article, author=anna, body="Waiting for a moderator.", status="pending")
 Comment.objects.create(article=article, author=anna, body="Off topic.", status="rejected", moderation_reason="Off topic")
 result = {"comment": first.pk, "reply": reply.pk, "own_comment": own.pk}

@@ -141,8 +141,8 @@ with transaction.atomic():
         comment_form = CommentForm({"body": text}, article=article)
         if comment_form.is_valid():
             body = comment_form.cleaned_data["body"]
-            Comment.objects.create(article=article, author=reader, body=body, status="published")
-            Comment.objects.create(article=collected, author=collector, body=body, status="published")
+            Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=reader, body=body, status="published")
+            Comment.objects.create(article=collected, number=Comment.objects.next_number(collected.pk), author=collector, body=body, status="published")
 bodies = dict(Comment.objects.filter(article=article).values_list("pk", "body"))
 result = {"names": names, "bodies": bodies, "article_id": article.pk}
 """,

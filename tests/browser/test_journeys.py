@@ -129,7 +129,7 @@ Comment.objects.create(article=article, author=readers["Semyon"], created_at=at(
 Comment.objects.create(article=article, author=readers["Tanya_K"], created_at=at(9, 40), status="pending", rule="links",
     moderation_reason="3 links (more than 2)",
     body="Cheap flights https://example.com/a https://example.com/b https://example.com/c")
-reported = Comment.objects.create(article=article, author=readers["Gleb"], created_at=at(10, 5), status="published",
+reported = Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=readers["Gleb"], created_at=at(10, 5), status="published",
     body="Anyone who believes this is an idiot.")
 for reporter in readers["Semyon"], readers["Marat"]:
     moderation.report_comment(reported, reporter, "abuse", "")
@@ -363,8 +363,10 @@ from briefing.accounts.models import User
 from briefing.models import Article
 from comments.models import Comment
 
+article = Article.objects.get(slug=data["slug"])
 result = Comment.objects.create(
-    article=Article.objects.get(slug=data["slug"]),
+    article=article,
+    number=Comment.objects.next_number(article.pk),
     author=User.objects.get(username=data["author"]),
     body=data["body"],
     status="published",

@@ -24,9 +24,9 @@ from comments.models import Comment
 
 article = Article.objects.get(slug=data["slug"])
 author = User.objects.get(username=data["author"])
-comment = Comment.objects.create(article=article, author=author, status="published",
+comment = Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=author, status="published",
     body="Everyone at this paper is a liar and a thief.")
-Comment.objects.create(article=article, author=author, status="published",
+Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=author, status="published",
     body="An older comment of theirs.")
 for name in ("w1", "w2", "w3"):
     witness, _ = User.objects.get_or_create(username=data["author"] + name)
