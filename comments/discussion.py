@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .forms import CommentForm
 from .models import Comment, ModerationSettings, Status
-from .moderation import closed_reason
+from .moderation import closed_reason, leaving_reason
 from .rendering import bidi_isolated, format_body
 
 COMMENTS_PER_PAGE = 50
@@ -127,7 +127,9 @@ class Discussion:
     def __init__(self, article, user, page_number, *, form=None, reply_to=None):
         self.article = article
         self.moderation = ModerationSettings.current()
-        self.closed_reason = closed_reason(article, self.moderation)
+        self.closed_reason = leaving_reason(user) or closed_reason(
+            article, self.moderation
+        )
         self.user = user
         self.own_unpublished = []
         self.form = None

@@ -74,6 +74,17 @@ def closed_reason(article: Article, moderation: ModerationSettings) -> str:
     return ""
 
 
+def leaving_reason(reader) -> str:
+    """Why `reader` may not write now because they are deleting their
+    account, or "" when they may."""
+    if reader.is_authenticated and reader.deletion_pending:
+        return (
+            "Your account is being deleted, so you can no longer post. "
+            "Cancel the deletion to join the discussion again."
+        )
+    return ""
+
+
 def _visible(text: str) -> str:
     """`text` without invisible format characters (zero-width space, soft
     hyphen, joiners), which would otherwise split a word unseen."""
@@ -221,7 +232,7 @@ def post_comment(
 ) -> Comment:
     """Post a comment through every rule; a retried post returns the first one."""
     moderation = ModerationSettings.current()
-    closed = closed_reason(article, moderation)
+    closed = leaving_reason(author) or closed_reason(article, moderation)
     if closed:
         raise PostingRefused(closed)
     with transaction.atomic():
@@ -279,6 +290,9 @@ def edit_comment(comment: Comment, body: str) -> Comment:
     comment would be, so a published comment edited into abuse is rejected
     or held, and the moderator sees the earlier versions.
     """
+    leaving = leaving_reason(comment.author)
+    if leaving:
+        raise PostingRefused(leaving)
     if not comment.is_editable:
         raise PostingRefused(
             "Comments can be edited for 15 minutes after posting; this one "
@@ -371,10 +385,11 @@ def change_status(
 
 
 def change_status_of_all(
-    comments, to_status: str, *, actor: User, rule: str = "", reason: str = ""
+    comments, to_status: str, *, actor: User | None, rule: str = "", reason: str = ""
 ) -> int:
-    """`change_status` for a reader's whole history at once (a ban), with one
-    audit row per comment and the comments' open reports closed."""
+    """`change_status` for a reader's whole history at once (a ban, an erased
+    account), with one audit row per comment and the comments' open reports
+    closed. `actor` is None when no person decided (a rule, the erasure)."""
     reason = reason[:REASON_MAX_LENGTH]
     with transaction.atomic():
         changing = list(
@@ -408,7 +423,11 @@ def change_status_of_all(
             versions.changed(article_id)
     if changing:
         security_log.info(
-            "%s comments -> %s by %s: %s", len(changing), to_status, actor, reason
+            "%s comments -> %s by %s: %s",
+            len(changing),
+            to_status,
+            actor or f"rule {rule}",
+            reason,
         )
     return len(changing)
 
