@@ -92,7 +92,7 @@ def test_delete_signs_out_with_the_date_of_the_erasure(signed_in, reader, caplog
     due = timezone.localtime(reader.erasure_due_at)
     assertContains(response, f"will be erased on {due:%d %B %Y at %H:%M}")
     assert any(
-        "account deletion asked by Paul3390" in e for e in security_events(caplog)
+        "account deletion asked by 'Paul3390'" in e for e in security_events(caplog)
     )
 
 
@@ -171,7 +171,7 @@ def test_signing_in_during_the_grace_offers_to_cancel(
     reader.refresh_from_db()
     assert reader.deletion_requested_at is None
     assertNotContains(csrf_client.get("/"), "Cancel the deletion")
-    assert any("deletion cancelled by Paul3390" in e for e in security_events(caplog))
+    assert any("deletion cancelled by 'Paul3390'" in e for e in security_events(caplog))
 
 
 def test_cancelling_restores_everything(

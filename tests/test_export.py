@@ -132,7 +132,9 @@ def test_export_is_limited_to_a_few_a_day(signed_in, reader, caplog):
     assertContains(response, "try again later", status_code=429)
     assert 86000 < int(response["Retry-After"]) <= 86400
     assert DataExport.objects.filter(reader=reader).count() == 3
-    exports = [r for r in caplog.records if "data export by Paul3390" in r.getMessage()]
+    exports = [
+        r for r in caplog.records if "data export by 'Paul3390'" in r.getMessage()
+    ]
     assert len(exports) == 3
 
 

@@ -37,8 +37,8 @@ def request_deletion(user: User, password: str) -> datetime:
         user.save(update_fields=["deletion_requested_at", "password"])
         _end_sessions(user)
     security_log.info(
-        "account deletion asked by %s (reader %s), erasure due %s",
-        user,
+        "account deletion asked by %r (reader %s), erasure due %s",
+        user.username,
         user.pk,
         user.erasure_due_at.isoformat(),
     )
@@ -56,7 +56,9 @@ def cancel_deletion(user: User) -> bool:
     )
     if cancelled:
         user.deletion_requested_at = None
-        security_log.info("account deletion cancelled by %s (reader %s)", user, user.pk)
+        security_log.info(
+            "account deletion cancelled by %r (reader %s)", user.username, user.pk
+        )
     return bool(cancelled)
 
 

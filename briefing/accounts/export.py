@@ -56,7 +56,7 @@ def export_account(user: User) -> dict:
     data = {"exported_at": now, "account": _account(user)}
     for _receiver, sections in personal_data_requested.send(sender=User, user=user):
         data.update(sections)
-    security_log.info("data export by %s (reader %s)", user, user.pk)
+    security_log.info("data export by %r (reader %s)", user.username, user.pk)
     return data
 
 
