@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .forms import CommentForm
 from .models import Comment, ModerationSettings, RemovalReason, Rule, Status
-from .moderation import closed_reason, posting_sanction
+from .moderation import closed_reason, leaving_reason, posting_sanction
 from .rendering import bidi_isolated, format_body
 
 COMMENTS_PER_PAGE = 50
@@ -59,6 +59,8 @@ def placeholder(comment: Comment) -> str:
     """What others see in the place of a numbered comment that is no longer
     shown: who removed it and why, never its text."""
     if comment.status == Status.DELETED:
+        if comment.rule == Rule.ACCOUNT_ERASED:
+            return "This comment was removed with its author's account."
         return "This comment was deleted by its author."
     if comment.status == Status.PENDING:
         return "This comment is held for review."
@@ -140,7 +142,9 @@ class Discussion:
     def __init__(self, article, user, page_number, *, form=None, reply_to=None):
         self.article = article
         self.moderation = ModerationSettings.current()
-        self.closed_reason = closed_reason(article, self.moderation)
+        self.closed_reason = leaving_reason(user) or closed_reason(
+            article, self.moderation
+        )
         self.user = user
         self.own_unpublished = []
         self.sanction = None

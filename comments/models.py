@@ -37,6 +37,7 @@ class Rule(models.TextChoices):
     REPORTS = "reports", "reported by readers"
     PREMODERATED_READER = "premoderated_reader", "reader always premoderated"
     BAN = "ban", "author banned"
+    ACCOUNT_ERASED = "account_erased", "author's account erased"
 
 
 def sentence(text: str) -> str:

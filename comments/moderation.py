@@ -75,6 +75,17 @@ def closed_reason(article: Article, moderation: ModerationSettings) -> str:
     return ""
 
 
+def leaving_reason(reader) -> str:
+    """Why `reader` may not write now because they are deleting their
+    account, or "" when they may."""
+    if reader.is_authenticated and reader.deletion_pending:
+        return (
+            "Your account is being deleted, so you can no longer post. "
+            "Cancel the deletion to join the discussion again."
+        )
+    return ""
+
+
 # The same reader's same text within this time is a repeat, not a new comment.
 REPEAT_WINDOW = timedelta(minutes=10)
 
@@ -270,7 +281,7 @@ def post_comment(
     (`AlreadyPosted`), elsewhere a repeat the reader is told of.
     """
     moderation = ModerationSettings.current()
-    closed = closed_reason(article, moderation)
+    closed = leaving_reason(author) or closed_reason(article, moderation)
     if closed:
         raise PostingRefused(closed)
     fingerprint = text_fingerprint(body)
@@ -341,6 +352,9 @@ def edit_comment(comment: Comment, body: str) -> Comment:
     comment would be, so a published comment edited into abuse is rejected
     or held, and the moderator sees the earlier versions.
     """
+    leaving = leaving_reason(comment.author)
+    if leaving:
+        raise PostingRefused(leaving)
     if not comment.is_editable:
         raise PostingRefused(
             "Comments can be edited for 15 minutes after posting; this one "
@@ -465,10 +479,11 @@ def change_status(
 
 
 def change_status_of_all(
-    comments, to_status: str, *, actor: User, rule: str = "", reason: str = ""
+    comments, to_status: str, *, actor: User | None, rule: str = "", reason: str = ""
 ) -> int:
-    """`change_status` for a reader's whole history at once (a ban), with one
-    audit row per comment and the comments' open reports closed."""
+    """`change_status` for a reader's whole history at once (a ban, an erased
+    account), with one audit row per comment and the comments' open reports
+    closed. `actor` is None when no person decided (a rule, the erasure)."""
     reason = reason[:REASON_MAX_LENGTH]
     with transaction.atomic():
         changing = list(
@@ -502,7 +517,11 @@ def change_status_of_all(
             shared_pages.changed(article_id)
     if changing:
         security_log.info(
-            "%s comments -> %s by %s: %s", len(changing), to_status, actor, reason
+            "%s comments -> %s by %s: %s",
+            len(changing),
+            to_status,
+            actor or f"rule {rule}",
+            reason,
         )
     return len(changing)
 

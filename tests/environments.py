@@ -1,7 +1,11 @@
-"""The production profile of `.env.example`, for tests that need it."""
+"""The production profile of `.env.example`, and manage.py run as an operator
+would, for tests that need them."""
 
+import os
 import runpy
 import secrets
+import subprocess
+import sys
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,3 +38,44 @@ def apply_settings(settings, monkeypatch, environment: dict[str, str]) -> None:
             setattr(settings, name, value)
     # As Django's test runner does, for clients that name no host.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def make_manage(database):
+    """Run manage.py as an operator would, on the SQLite file `database`.
+
+    `manage(...)` waits for the command; `manage.start(...)` runs it beside
+    others (a Popen, its output as text); `manage.environment` may be changed.
+    """
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL"))
+    }
+    environment["DATABASE_URL"] = f"sqlite:///{database}"
+    environment["CACHE_URL"] = "locmemcache://"
+
+    def manage(*arguments: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *arguments],
+            cwd=BASE_DIR,
+            env=environment,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def start(*arguments: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", *arguments],
+            cwd=BASE_DIR,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    manage.database = database
+    manage.environment = environment
+    manage.start = start
+    return manage

@@ -8,34 +8,9 @@ import sys
 
 import pytest
 
-from tests.environments import BASE_DIR
+from tests.environments import BASE_DIR, make_manage
 
 COUNT_COMMENTS = "from comments.models import Comment; print(Comment.objects.count())"
-
-
-def make_manage(database):
-    """Run manage.py as an operator would, on the SQLite file `database`."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL"))
-    }
-    environment["DATABASE_URL"] = f"sqlite:///{database}"
-    environment["CACHE_URL"] = "locmemcache://"
-
-    def manage(*arguments: str, stdin: str = "") -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "manage.py", *arguments],
-            cwd=BASE_DIR,
-            env=environment,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    manage.database = database
-    return manage
 
 
 @pytest.fixture(scope="module")

@@ -57,3 +57,27 @@ class AccountForm(forms.ModelForm):
 
     def clean_display_name(self):
         return clean_display_name(self.cleaned_data["display_name"])
+
+
+class DeleteAccountForm(forms.Form):
+    """The reader confirms with their password that the account is theirs to
+    delete (a session left open on a shared computer is not enough)."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That is not your password. Your account was not changed.",
+                code="password_incorrect",
+            )
+        return password

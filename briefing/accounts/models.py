@@ -2,6 +2,7 @@ import re
 import unicodedata
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -54,6 +55,19 @@ class ReaderManager(UserManager):
         """Sign-in ignores case and look-alike letters."""
         return self.get(username_key=skeleton(username))
 
+    def due_for_erasure(self):
+        """Readers who asked to delete their account, once the grace is over
+        (and not cancelled, nor erased already)."""
+        return self.filter(
+            erased_at__isnull=True,
+            deletion_requested_at__lte=timezone.now() - deletion_grace(),
+        )
+
+
+def deletion_grace() -> timedelta:
+    """How long a reader may change their mind about deleting their account."""
+    return timedelta(hours=settings.BRIEFING_DELETION_GRACE_HOURS)
+
 
 class User(AbstractUser):
     """A reader (and, with staff rights, an editor or a moderator).
@@ -74,6 +88,14 @@ class User(AbstractUser):
     username_key = models.CharField(max_length=150, unique=True, editable=False)
     display_name = models.CharField("display name", max_length=60, blank=True)
     last_seen = models.DateTimeField("last seen", null=True, blank=True)
+    # Asked to delete the account: it posts no more, and is erased once the
+    # grace has passed unless the reader cancels (then this is empty again).
+    deletion_requested_at = models.DateTimeField(
+        "deletion requested", null=True, blank=True, editable=False
+    )
+    # Erased: the row stays for the comments' and the trail's foreign keys,
+    # with nothing left that says who the reader was.
+    erased_at = models.DateTimeField("erased", null=True, blank=True, editable=False)
 
     objects = ReaderManager()
 
@@ -111,6 +133,17 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     @property
+    def deletion_pending(self) -> bool:
+        return self.deletion_requested_at is not None and self.erased_at is None
+
+    @property
+    def erasure_due_at(self):
+        """When the job erases this account, if the reader asked for it."""
+        if self.deletion_requested_at is None:
+            return None
+        return self.deletion_requested_at + deletion_grace()
+
+    @property
     def label(self) -> str:
         """The seed's "username (display name)"."""
         return f"{self.username} ({self.get_short_name()})"
@@ -132,3 +165,20 @@ class FailedSignIn(models.Model):
 
     def __str__(self):
         return f"{self.username_key} from {self.address} at {self.created_at}"
+
+
+class DataExport(models.Model):
+    """One download of a reader's data: counted (in the database, so across
+    workers and instances) to limit how often the heavy export runs."""
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["reader", "created_at"])]
+
+    def __str__(self):
+        return f"Export for reader {self.reader_id} at {self.created_at}"

@@ -1,17 +1,26 @@
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import RedirectURLMixin
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from briefing.text import skeleton
 
+from . import erasure
 from .antiautomation import SignUpLimit
-from .forms import AccountForm, SignUpForm
+from .export import ExportLimitReached, export_account
+from .forms import AccountForm, DeleteAccountForm, SignUpForm
 from .models import User
 
 
@@ -79,3 +88,60 @@ class AccountView(UpdateView):
     def form_valid(self, form):
         messages.success(self.request, "Your account was updated.")
         return super().form_valid(form)
+
+
+@login_required
+def delete_account(request):
+    """GET asks for the password; POST with the right one stops the account,
+    signs the reader out everywhere and schedules the erasure. A wrong
+    password shows the form again and changes nothing."""
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        due = erasure.request_deletion(request.user, form.cleaned_data["password"])
+        logout(request)
+        messages.success(
+            request,
+            "Your account is closed and will be erased on "
+            f"{timezone.localtime(due):%d %B %Y at %H:%M}. Until then, sign in "
+            "to cancel the deletion.",
+        )
+        return redirect("briefing:front_page")
+    return render(
+        request,
+        "accounts/delete.html",
+        {"form": form, "grace_hours": settings.BRIEFING_DELETION_GRACE_HOURS},
+    )
+
+
+@require_POST
+@login_required
+def cancel_deletion(request):
+    """Keep the account: the reader changed their mind during the grace."""
+    if erasure.cancel_deletion(request.user):
+        messages.success(request, "Your account will not be deleted. Welcome back.")
+    return redirect("accounts:account")
+
+
+@never_cache
+@login_required
+def export_data(request):
+    """Everything the site holds about the reader, as a JSON download; a few
+    a day (429 with Retry-After beyond)."""
+    try:
+        data = export_account(request.user)
+    except ExportLimitReached as limit:
+        response = HttpResponse(
+            "You have downloaded your data several times today. "
+            "Please try again later.",
+            content_type="text/plain; charset=utf-8",
+            status=429,
+        )
+        response["Retry-After"] = str(limit.retry_after)
+        return response
+    filename = f"briefing-data-{timezone.localdate():%Y-%m-%d}.json"
+    return JsonResponse(
+        data,
+        encoder=DjangoJSONEncoder,
+        json_dumps_params={"indent": 2, "ensure_ascii": False},
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )

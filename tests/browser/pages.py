@@ -33,6 +33,7 @@ PAGES = [
     Page("profile", "/users/Paul3390/"),
     Page("own profile", "/users/{own}/", signed_in=True),
     Page("account settings", "/accounts/settings/", signed_in=True),
+    Page("delete the account", "/accounts/delete/", signed_in=True),
     Page("report a comment", "/comments/{comment}/report/", signed_in=True),
     Page("edit a comment", "/comments/{own_comment}/edit/", signed_in=True),
     Page("delete a comment", "/comments/{own_comment}/delete/", signed_in=True),
