@@ -1,1 +1,1 @@
-"""The performance benchmark of issue 7: `make bench` (see run.py)."""
+"""The performance benchmark: `python -m tools.bench` (make bench)."""
