@@ -106,7 +106,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # Opening a connection runs those pragmas: a worker keeps its connection
-    # rather than paying that on every request (about 1 ms a page, issue 7).
+    # rather than paying that on every request (docs/benchmarks.md measures it).
     DATABASES["default"]["CONN_MAX_AGE"] = None
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     from psycopg_pool import ConnectionPool
