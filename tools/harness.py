@@ -62,9 +62,12 @@ def site_environment(
         for name, value in os.environ.items()
         if not name.startswith(_PROJECT_PREFIXES) and name not in _PROJECT_VARIABLES
     }
+    # `extra` may be a whole profile (.env.example's): the run's database and
+    # cache win over the ones it names.
+    environment.update(PYTHONUNBUFFERED="1", **extra)
     if database_url is not None:
         environment["DATABASE_URL"] = database_url
-    environment.update(CACHE_URL=cache_url, PYTHONUNBUFFERED="1", **extra)
+    environment["CACHE_URL"] = cache_url
     return environment
 
 
