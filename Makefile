@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install install-dev migrate demo run test lint migrations-check clean load-test scale-test bench
+.PHONY: install install-dev lock migrate demo run test screenshots lint migrations-check clean load-test scale-test bench
 
 # Python 3.13 from pyenv when it is there, else python3.13 on PATH.
 $(VENV)/bin/python:
@@ -15,16 +15,28 @@ $(VENV)/bin/python:
 	test -n "$$base" || { echo "Python $(PYTHON_VERSION) not found: install it (pyenv install $(PYTHON_VERSION))"; exit 1; }; \
 	"$$base" -m venv $(VENV)
 
+# Installs come from the locks, every file checked against its hash.
+PIP_INSTALL := $(PY) -m pip install -q --disable-pip-version-check --require-hashes
+
 $(VENV)/.installed: requirements.txt | $(VENV)/bin/python
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# requirements.in and requirements-dev.in are the lists people edit; this
+# writes the locks from them (every version pinned, every file's hash), from
+# the package index: run it after changing either list, then `make test`.
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: install-dev
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -50,36 +62,51 @@ browser-deps: node_modules/.installed
 		apt-get update -qq && apt-get install -y -qq chromium default-jre-headless >/dev/null; }
 
 # The whole suite, browser tests last; PYTEST_ARGS='-m "not browser"' skips them.
+# The browser tests' screenshots go to var/screenshots/ (ignored by git).
 test: install-dev browser-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Refresh the screenshots docs/browser.md and the README show, on purpose:
+# the browser tests that take them, writing into docs/screenshots/.
+screenshots: install-dev browser-deps
+	SCREENSHOTS_DIR=docs/screenshots $(VENV)/bin/pytest -m browser -p no:randomly \
+		tests/browser/test_design.py tests/browser/test_journeys.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Load and faults against gunicorn (SIGHUP, SIGKILL of a worker), on SQLite,
-# then on PostgreSQL + Redis with a restart of the PostgreSQL cluster
-# PG_CLUSTER: everything else using that cluster sees the outage too.
-# docs/load-and-fault.md explains the figures.
-PG_CLUSTER ?= main
+# Load and faults against gunicorn (SIGHUP, SIGKILL of a worker) on SQLite,
+# then on PostgreSQL + Redis with a restart of PostgreSQL: a private cluster
+# the tool makes in a temporary folder on PG_PORT and deletes afterwards.
+# PG_CLUSTER=main uses and restarts that shared Debian cluster instead, which
+# cuts everything else using it. docs/load-and-fault.md explains the figures.
+LOAD_PORT ?= 8021
+PG_PORT ?= 5439
+PG_CLUSTER ?=
 load-test: install
-	$(PY) scripts/loadfault.py $(LOADFAULT_ARGS)
-	$(PY) scripts/loadfault.py --db postgres --pg-cluster $(PG_CLUSTER) $(LOADFAULT_ARGS)
+	$(PY) -m tools.load --port $(LOAD_PORT) $(LOADFAULT_ARGS)
+	$(PY) -m tools.load --db postgres --port $(LOAD_PORT) \
+		$(if $(PG_CLUSTER),--restart-cluster $(PG_CLUSTER),--pg-port $(PG_PORT)) $(LOADFAULT_ARGS)
 
 # Two gunicorn instances behind nginx (installed with apt-get if missing) on
 # the PostgreSQL and Redis of 127.0.0.1; a few minutes. docs/deploy.md.
+NGINX_PORT ?= 8030
+INSTANCE_PORTS ?= 8031,8032
 scale-test: install
-	$(PY) scripts/scale_test.py $(SCALE_TEST_ARGS)
+	$(PY) -m tools.scale --nginx-port $(NGINX_PORT) --ports $(INSTANCE_PORTS) $(SCALE_TEST_ARGS)
 
-# Issue 7's benchmark on SQLite (PostgreSQL when DATABASE_URL is set): query
-# counts, in-process medians, wrk against gunicorn, and the same pages on two
-# peer comment apps in throwaway virtualenvs under /tmp; five minutes or so.
-# Writes bench/results/ and docs/benchmarks.md. BENCH_ARGS=--skip-peers: shorter.
+# The benchmark on SQLite (PostgreSQL when DATABASE_URL is set): query
+# counts, in-process medians, wrk against gunicorn on BENCH_PORT, and the
+# same pages on two peer comment apps in throwaway virtualenvs under /tmp;
+# five minutes or so. Writes tools/bench/results/ and docs/benchmarks.md;
+# BENCH_ARGS=--no-report leaves them alone, --skip-peers is shorter.
+BENCH_PORT ?= 8917
 bench: install
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) -m tools.bench --port $(BENCH_PORT) $(BENCH_ARGS)
 
 migrations-check: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3* var/cache var/static
+	rm -rf $(VENV) var/db.sqlite3* var/cache var/static var/screenshots

@@ -1,8 +1,8 @@
 """gunicorn settings for Briefing, used by `make run`, the systemd units in
 deploy/ and the load and scale scripts.
 
-Environment (every one optional), read like Django's settings: from the
-process environment, else from .env beside manage.py:
+Environment (every one optional), read like Django's settings (django-environ):
+from the process environment, else from .env beside manage.py:
   PORT                      port on 127.0.0.1 (8000)
   BIND                      full bind address(es), comma-separated, instead
                             of 127.0.0.1:$PORT (e.g. "unix:/run/briefing/1.sock")
@@ -25,35 +25,22 @@ gracefully; TTIN/TTOU add or remove a worker.
 
 import multiprocessing
 import os
-import re
 from pathlib import Path
 
-
-def _dotenv() -> dict[str, str]:
-    """KEY=value lines of .env beside manage.py (Django reads it too). Not
-    copied into os.environ: a SIGHUP re-reads this file and must see the
-    same environment as at the start."""
-    path = Path(__file__).resolve().parent / ".env"
-    if not path.exists():
-        return {}
-    pairs = re.findall(
-        r"^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)=(.*?)\s*$",
-        path.read_text(),
-        re.MULTILINE,
-    )
-    return {key: value.strip("'\"") for key, value in pairs}
+import environ
 
 
-_file = _dotenv()
+class _Environment(environ.Env):
+    """The process environment over .env beside manage.py, read by
+    django-environ as Django's settings read it, but into a copy: os.environ
+    stays as it was, so a SIGHUP (which re-reads this file) tells the
+    process's own values from .env's again, and sees an edited .env."""
+
+    ENVIRON = dict(os.environ)
 
 
-def _get(name: str, default: str) -> str:
-    return os.environ.get(name, _file.get(name, default))
-
-
-def _int(name: str, default: int) -> int:
-    return int(_get(name, str(default)))
-
+_Environment.read_env(Path(__file__).resolve().parent / ".env")
+env = _Environment()
 
 # The process's own PORT or BIND win over .env's: `PORT=8021 make run`
 # listens on 8021 even when .env names a BIND.
@@ -62,22 +49,22 @@ if "BIND" in os.environ:
 elif "PORT" in os.environ:
     _bind = f"127.0.0.1:{os.environ['PORT']}"
 else:
-    _bind = _file.get("BIND", f"127.0.0.1:{_file.get('PORT', '8000')}")
+    _bind = env("BIND", default=f"127.0.0.1:{env('PORT', default='8000')}")
 bind = [address.strip() for address in _bind.split(",")]
-workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1)
+workers = env.int("WEB_CONCURRENCY", default=multiprocessing.cpu_count() * 2 + 1)
 worker_class = "sync"
 # A request has `timeout` seconds; longer means a stuck worker, which the
 # master kills and replaces. The PostgreSQL pool gives up waiting for a
 # connection sooner (settings: BRIEFING_DB_POOL_TIMEOUT), so an outage answers
 # an error page instead of a cut connection.
-timeout = _int("GUNICORN_TIMEOUT", 30)
-graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+timeout = env.int("GUNICORN_TIMEOUT", default=30)
+graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", default=30)
 # Sync workers close each connection after one response; keep-alive only
 # matters for a proxy that reuses upstream connections.
 keepalive = 5
 # Recycle workers now and then, at staggered times (the jitter), so a slow leak
 # cannot build up and all workers never restart at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests = env.int("GUNICORN_MAX_REQUESTS", default=2000)
 max_requests_jitter = max_requests // 10
 # The application is imported by each worker, not by the master: SIGHUP then
 # loads new code, and a worker's database connections are its own.
@@ -90,17 +77,17 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # gunicorn; Django reads the same list for X-Forwarded-For.
 forwarded_allow_ips = ",".join(
     address.strip()
-    for address in _get("BRIEFING_TRUSTED_PROXIES", "127.0.0.1").split(",")
+    for address in env.list("BRIEFING_TRUSTED_PROXIES", default=["127.0.0.1"])
 )
 
 # gunicorn 25+ opens a control socket at one fixed path per user: several
 # instances on one machine would fight over it, and nothing here needs it.
-control_socket = _get("GUNICORN_CONTROL_SOCKET", "")
+control_socket = env("GUNICORN_CONTROL_SOCKET", default="")
 control_socket_disable = not control_socket
 
-_access_log = _get("GUNICORN_ACCESS_LOG", "-")
+_access_log = env("GUNICORN_ACCESS_LOG", default="-")
 accesslog = None if _access_log == "off" else _access_log
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 errorlog = "-"
 loglevel = "info"
-proc_name = _get("GUNICORN_PROC_NAME", "briefing")
+proc_name = env("GUNICORN_PROC_NAME", default="briefing")

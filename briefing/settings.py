@@ -11,8 +11,8 @@ import environ
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-# Runtime data (the SQLite file, the file cache) lives in var/, which the
-# repository keeps as an empty folder so a fresh clone can migrate at once.
+# Runtime data by default (the SQLite file, the file cache, collected static
+# files) lives in var/, which git ignores.
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
@@ -90,6 +90,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates its file, not the folder: a file cache in var/ would
+    # make var/ too, one on Redis does not.
+    if Path(DATABASES["default"]["NAME"]).parent == VAR_DIR:
+        VAR_DIR.mkdir(exist_ok=True)
     # Several gunicorn workers write at once: WAL lets readers run beside the
     # writer, IMMEDIATE takes the write lock at BEGIN (so a transaction never
     # fails half-way on upgrading its lock) and the timeout queues writers
@@ -102,7 +106,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     # Opening a connection runs those pragmas: a worker keeps its connection
-    # rather than paying that on every request.
+    # rather than paying that on every request (docs/benchmarks.md measures it).
     DATABASES["default"]["CONN_MAX_AGE"] = None
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     from psycopg_pool import ConnectionPool

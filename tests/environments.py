@@ -3,28 +3,18 @@ would, for tests that need them."""
 
 import os
 import runpy
-import secrets
 import subprocess
 import sys
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from tools.harness import REPO as BASE_DIR
+from tools.harness import production_environment
+
+__all__ = ["BASE_DIR", "HOST", "apply_settings", "production_environment"]
+
 HOST = "briefing.example"
 # Settings the test run keeps: its own database, cache, fast hasher, plain
 # static storage and log handlers.
 KEPT = {"DATABASES", "CACHES", "PASSWORD_HASHERS", "STORAGES", "LOGGING"}
-
-
-def production_environment() -> dict[str, str]:
-    """The variables `.env.example` sets, with a real secret key in place of
-    its placeholder (which `check --deploy` rightly refuses)."""
-    environment = {}
-    for line in (BASE_DIR / ".env.example").read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, _, value = line.partition("=")
-            environment[name.strip()] = value.strip()
-    environment["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
-    return environment
 
 
 def apply_settings(settings, monkeypatch, environment: dict[str, str]) -> None:

@@ -2,10 +2,12 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
 from tests.environments import BASE_DIR, production_environment
+from tools.harness import env_file
 
 # Variables a developer's or CI's shell may hold that would change the profile.
 OWN_VARIABLES = ("DJANGO_", "DATABASE_URL", "CACHE_URL", "BRIEFING_")
@@ -50,16 +52,17 @@ def test_env_example_documents_every_variable_read():
     settings_source = (BASE_DIR / "briefing" / "settings.py").read_text()
     gunicorn_source = (BASE_DIR / "gunicorn.conf.py").read_text()
 
+    # Both read through django-environ (env("X"), env.int("X")); gunicorn's
+    # PORT and BIND also from the process alone (os.environ["X"]).
     read = set(
-        re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", settings_source)
-    ) | set(
         re.findall(
-            r"(?:environ\.get|_int)\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']", gunicorn_source
+            r"env(?:\.\w+)?\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']",
+            settings_source + gunicorn_source,
         )
-    )
+    ) | set(re.findall(r"os\.environ\[[\"']([A-Z][A-Z0-9_]*)[\"']\]", gunicorn_source))
 
     assert "DJANGO_SECRET_KEY" in read
-    assert "WEB_CONCURRENCY" in read
+    assert {"WEB_CONCURRENCY", "GUNICORN_PROC_NAME", "PORT", "BIND"} <= read
     assert read - documented == set()
 
 
@@ -85,3 +88,16 @@ def test_deploy_check_fails_with_mail_printed_to_the_console():
 
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+def test_readme_says_what_to_change_in_a_copied_env_example(tmp_path):
+    readme = (BASE_DIR / "README.md").read_text()
+    command = re.search(r"^sed -i .*DJANGO_SECRET_KEY.* \.env$", readme, re.MULTILINE)
+    shutil.copy(BASE_DIR / ".env.example", tmp_path / ".env")
+    as_copied = run_deploy_check(**env_file(tmp_path / ".env"))
+
+    subprocess.run(["bash", "-c", command.group(0)], cwd=tmp_path, check=True)
+    after_the_readme = run_deploy_check(**env_file(tmp_path / ".env"))
+
+    assert "security.W009" in as_copied.stderr
+    assert after_the_readme.returncode == 0, after_the_readme.stderr

@@ -1,21 +1,20 @@
 """Briefing served by a real gunicorn, on a free loopback port, with its own
-SQLite database, cache and static files in a temporary folder."""
+SQLite database, cache and static files in a temporary folder (tools/harness.py
+starts it as it starts every tool's)."""
 
 import json
-import os
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-
+from tools.harness import (
+    PYTHON,
+    REPO,
+    Gunicorn,
+    free_port,
+    manage,
+    prepare_site,
+    site_environment,
+)
 
 # Reads one JSON request a line ({"code", "data"}), runs the code, writes one
 # JSON answer a line ({"result"} or {"error"}).
@@ -34,12 +33,6 @@ for line in sys.stdin:
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Server:
     """A gunicorn serving Briefing, and a way to run code against its database."""
 
@@ -48,38 +41,23 @@ class Server:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log = folder / "gunicorn.log"
-        self.process: subprocess.Popen | None = None
+        self.gunicorn: Gunicorn | None = None
         self.agent: subprocess.Popen | None = None
-        self.env = {
-            # The caller's DATABASE_URL / CACHE_URL (PostgreSQL and Redis in
-            # CI) are not this server's: it keeps everything in its folder.
-            **{
-                name: value
-                for name, value in os.environ.items()
-                if not name.startswith(("DJANGO_", "DATABASE_", "CACHE_", "BRIEFING_"))
-            },
-            "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
-            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-            "CACHE_URL": f"filecache://{folder / 'cache'}",
-            "BRIEFING_TEST_STATIC_ROOT": str(folder / "static"),
-            "BIND": f"127.0.0.1:{self.port}",
-            "WEB_CONCURRENCY": "2",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
+        # The caller's DATABASE_URL / CACHE_URL (PostgreSQL and Redis in CI)
+        # are not this server's: it keeps everything in its folder.
+        self.env = site_environment(
+            f"sqlite:///{folder / 'db.sqlite3'}",
+            f"filecache://{folder / 'cache'}",
+            DJANGO_SETTINGS_MODULE="tests.browser.server_settings",
+            BRIEFING_TEST_STATIC_ROOT=str(folder / "static"),
+            # The access log shows which requests answered 5xx.
+            GUNICORN_ACCESS_LOG="-",
+            PYTHONDONTWRITEBYTECODE="1",
+        )
 
     def manage(self, *args: str) -> str:
         """Run a management command against the server's database."""
-        result = subprocess.run(
-            [PYTHON, "manage.py", *args],
-            cwd=REPO,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-        return result.stdout
+        return manage(self.env, *args)
 
     def python(self, code: str, **data):
         """Run `code` with Django set up against the server's database.
@@ -108,40 +86,16 @@ class Server:
         return answer["result"]
 
     def start(self) -> None:
-        self.manage("migrate", "--noinput", "-v0")
-        self.manage("load_demo")
-        self.manage("collectstatic", "--noinput", "-v0")
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [GUNICORN, "--config", "gunicorn.conf.py", "briefing.wsgi"],
-                cwd=REPO,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/healthz", timeout=2):
-                    return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn did not answer:\n{self.log.read_text()}")
+        prepare_site(self.env)
+        self.gunicorn = Gunicorn(self.env, self.port, 2, self.log)
+        self.gunicorn.wait_ready(timeout=30)
 
     def stop(self) -> None:
         if self.agent and self.agent.poll() is None:
             self.agent.stdin.close()
             self.agent.wait(timeout=30)
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.gunicorn:
+            self.gunicorn.stop()
 
     def errors_logged(self) -> list[str]:
         """Log lines that mean a 500 happened (a traceback or a 5xx status)."""

@@ -91,6 +91,8 @@ def _seed_discussion(article, size, readers, rng) -> None:
             body=comment_body(rng, n),
             status=_status(n, size),
             created_at=start + timedelta(seconds=30 * n),
+            # The visible ones were published in this order.
+            number=n + 1 if n < size else None,
         )
         for n in range(size + extra)
     )

@@ -1,8 +1,8 @@
-"""The performance benchmark of issue 7, in one run: `make bench`.
+"""The performance benchmark, in one run: `make bench`.
 
-    .venv/bin/python bench/run.py            # SQLite file under /tmp
+    .venv/bin/python -m tools.bench          # SQLite file under /tmp
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/briefing_bench \\
-        .venv/bin/python bench/run.py        # PostgreSQL (the database is recreated)
+        .venv/bin/python -m tools.bench      # PostgreSQL (the database is recreated)
 
 It seeds discussions of 50, 500 and 5,000 comments by a few hundred readers
 into its own database, then measures, all in the same run:
@@ -10,19 +10,21 @@ into its own database, then measures, all in the same run:
 1. exact SQL statements per page (transaction control left out);
 2. in-process medians of WSGI calls through the full middleware stack, every
    scenario in turn round after round: the article page (anonymous and signed
-   in) at each size with the anonymous readers' cache of the comment list
-   off (every miss), the same anonymous page as readers get it (a cache
-   hit), a constant-response view, a posted comment; then the uncached
-   anonymous pages once more without the index that keeps their cost flat,
-   to show what it buys;
+   in) at each size with the anonymous readers' shared page cache off
+   (every miss), the same anonymous page as readers get it (a hit), a
+   constant-response view, a posted comment; then the uncached anonymous
+   pages once more without the index that keeps their cost flat, to show
+   what it buys;
 3. over the wire, gunicorn (the project's gunicorn.conf.py) and wrk with 16
    connections: pages per second and errors, then comments posted per second
    by signed-in readers, checked against the rows written;
 4. the same pages built on django-contrib-comments and django-comments-xtd,
-   each in its own throwaway virtualenv under /tmp (bench/peers/peer.py).
+   each in its own throwaway virtualenv under /tmp (tools/bench/peers/peer.py).
 
-Results go to bench/results/<database>.json; docs/benchmarks.md and
-docs/benchmarks.svg are then written from every results file there.
+Results go to tools/bench/results/<database>.json; docs/benchmarks.md and
+docs/benchmarks.svg are then written from every results file there. With
+--no-report (or --inprocess-only) the committed files are left alone and the
+results stay in the run's folder (BENCH_DIR, under /tmp).
 """
 
 import argparse
@@ -39,9 +41,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tools.harness import REPO as ROOT
+from tools.harness import Gunicorn, fresh_database, site_environment
+
 BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-sys.path.insert(0, str(ROOT))
 
 SIZES = (50, 500, 5000)
 WRK_ROUNDS = 4
@@ -51,9 +54,11 @@ PEER_PACKAGES = {
 }
 # The index that keeps the page's cost flat (comments migration 0006): the run
 # also times the pages without it, to show what it buys.
-FLAT_INDEX = "comment_in_article"
+# The discussion is read a page at a time by number through this index.
+FLAT_INDEX = "comment_number_once"
 FLAT_INDEX_SQL = (
-    f"CREATE INDEX {FLAT_INDEX} ON comments_comment (article_id, created_at, id)"
+    f"CREATE UNIQUE INDEX {FLAT_INDEX} ON comments_comment (article_id, number) "
+    "WHERE number IS NOT NULL"
 )
 
 
@@ -65,7 +70,7 @@ def log(message: str) -> None:
     print(f"[{elapsed:5.0f} s] {message}", file=sys.stderr, flush=True)
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--seconds", type=float, default=20, help="in-process timing per loop"
@@ -82,21 +87,28 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8917)
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument(
-        "--no-report", action="store_true", help="leave docs/benchmarks.md alone"
+        "--no-report",
+        action="store_true",
+        help="results in BENCH_DIR only: tools/bench/results/ and "
+        "docs/benchmarks.md are left alone",
     )
     parser.add_argument(
         "--inprocess-only",
         action="store_true",
         help="statements and in-process medians only, printed and kept in "
-        "BENCH_DIR (bench/results/ and docs/benchmarks.md are left alone)",
+        "BENCH_DIR (tools/bench/results/ and docs/benchmarks.md are left alone)",
     )
-    options = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    options = parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
     vendor = "postgresql" if database_url.startswith("postgres") else "sqlite"
     work_dir = Path(os.environ.get("BENCH_DIR", f"/tmp/briefing-bench/{vendor}"))
     os.environ["BENCH_DIR"] = str(work_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tools.bench.settings"
     # Benchmarks post faster than any reader may: the documented switch.
     os.environ["BRIEFING_RATE_LIMITS"] = "off"
     started = time.monotonic()
@@ -112,7 +124,7 @@ def main() -> None:
     shutil.rmtree(work_dir, ignore_errors=True)
     work_dir.mkdir(parents=True)
     if vendor == "postgresql":
-        _recreate_postgresql(database_url)
+        fresh_database(database_url)
 
     import django
 
@@ -121,7 +133,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", verbosity=0, interactive=False)
-    from bench import seed
+    from tools.bench import seed
 
     seed.seed()
     from django.db import connection
@@ -133,7 +145,7 @@ def main() -> None:
 
     results["database_version"] = _database_version(connection)
 
-    from bench import inprocess
+    from tools.bench import inprocess
 
     readers = _Sessions(work_dir)
     signed_in = readers.cookie("reader0")
@@ -165,15 +177,23 @@ def main() -> None:
             for peer in PEER_PACKAGES
         }
     results["duration_s"] = round(time.monotonic() - started)
-    out = BENCH / "results" / f"{vendor}.json"
+    out = results_file(options, vendor, work_dir)
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")
-    log(f"results in {out.relative_to(ROOT)} ({results['duration_s']} s)")
+    log(f"results in {out} ({results['duration_s']} s)")
     if not options.no_report:
-        from bench import report
+        from tools.bench import report
 
         report.write(ROOT / "docs")
         log("docs/benchmarks.md and docs/benchmarks.svg written")
+
+
+def results_file(options: argparse.Namespace, vendor: str, work_dir: Path) -> Path:
+    """The committed results file, which the report is written from, or the
+    run's own folder when no report is asked for."""
+    if options.no_report:
+        return work_dir / "results.json"
+    return BENCH / "results" / f"{vendor}.json"
 
 
 def _without_flat_index(inprocess, connection, options) -> dict | None:
@@ -267,7 +287,7 @@ def _post(inprocess, poster, slug: str, body: str, key: str | None = None):
 def _statements(inprocess, signed_in, poster) -> dict:
     """Statements per request, each measured after one warm-up request (the
     shared cache then holds the moderation settings and the session)."""
-    from bench.seed import WRITES_SLUG, discussion_slug
+    from tools.bench.seed import WRITES_SLUG, discussion_slug
 
     def measure(request):
         request()
@@ -315,14 +335,15 @@ def _statements(inprocess, signed_in, poster) -> dict:
 
 
 def _uncached(size: int) -> str:
-    """The article page with the anonymous listing cache off (bench/urls.py)."""
-    from bench.seed import discussion_slug
+    """The article page with the anonymous readers' shared page cache off
+    (tools/bench/urls.py)."""
+    from tools.bench.seed import discussion_slug
 
     return f"/bench/uncached-article/{discussion_slug(size)}/"
 
 
 def _scenarios(inprocess, signed_in, poster) -> dict:
-    from bench.seed import WRITES_SLUG, discussion_slug
+    from tools.bench.seed import WRITES_SLUG, discussion_slug
 
     scenarios = {
         "constant_anonymous": lambda: inprocess.call("/bench/constant/"),
@@ -351,23 +372,30 @@ def _scenarios(inprocess, signed_in, poster) -> dict:
 
 
 def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
-    from bench import wire
-    from bench.seed import discussion_slug
+    from django.conf import settings
 
-    env = {
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "BENCH_DIR": str(work_dir),
-        "BRIEFING_RATE_LIMITS": "off",
-        "PYTHONPATH": str(ROOT),
-    }
+    from tools.bench import wire
+    from tools.bench.seed import discussion_slug
+
+    # The bench settings, and the sessions made in-process by _Sessions
+    # (signed with this process's secret key); workers never recycled during
+    # the short runs.
+    env = site_environment(
+        os.environ["DATABASE_URL"],
+        os.environ["CACHE_URL"],
+        DJANGO_SETTINGS_MODULE="tools.bench.settings",
+        DJANGO_SECRET_KEY=settings.SECRET_KEY,
+        BENCH_DIR=str(work_dir),
+        BRIEFING_RATE_LIMITS="off",
+        GUNICORN_MAX_REQUESTS="0",
+        GUNICORN_ACCESS_LOG=str(work_dir / "gunicorn.access.log"),
+    )
     log(f"over the wire: gunicorn, {options.workers} workers, wrk 16 connections")
     writers = readers.file(200)
-    server = wire.Gunicorn(
-        options.port, options.workers, work_dir / "gunicorn.log", env
-    )
+    server = Gunicorn(env, options.port, options.workers, work_dir / "gunicorn.log")
     figures = {"workers": options.workers, "connections": 16, "threads": 2}
     try:
-        server.wait_ready("/bench/constant/")
+        server.wait_ready("/bench/constant/", workers=options.workers)
         pages = {
             "constant": "/bench/constant/",
             "article_50": f"/articles/{discussion_slug(50)}/",
@@ -395,9 +423,9 @@ def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
     # with one worker per core instead.
     fewer = os.cpu_count() or 1
     log(f"writes again with {fewer} workers")
-    server = wire.Gunicorn(options.port, fewer, work_dir / "gunicorn-fewer.log", env)
+    server = Gunicorn(env, options.port, fewer, work_dir / "gunicorn-fewer.log")
     try:
-        server.wait_ready("/bench/constant/")
+        server.wait_ready("/bench/constant/", workers=fewer)
         figures["writes_fewer_workers"] = {
             "workers": fewer,
             **_writes(wire, server, writers, options),
@@ -409,8 +437,8 @@ def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
 
 def _writes(wire, server, writers: Path, options) -> dict:
     """Comments posted per second, and the rows they wrote."""
-    from bench.seed import WRITES_SLUG
     from comments.models import Comment
+    from tools.bench.seed import WRITES_SLUG
 
     before = Comment.objects.count()
     path = f"/articles/{WRITES_SLUG}/comments/"
@@ -435,7 +463,6 @@ def _peer(peer: str, work_dir: Path, database_url: str, seconds: float) -> dict:
         f"Django=={django.get_version()}",
         PEER_PACKAGES[peer],
         "psycopg[binary,pool]==3.3.9",
-        "psycopg-pool==3.3.3",
     ]
     stamp = venv / "bench-installed.txt"
     if not stamp.exists() or stamp.read_text() != "\n".join(wanted):
@@ -457,7 +484,8 @@ def _peer(peer: str, work_dir: Path, database_url: str, seconds: float) -> dict:
     env = {**os.environ, "BENCH_DIR": str(work_dir), "BENCH_SECONDS": str(seconds)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     if database_url:
-        _recreate_postgresql(database_url, suffix=f"_{peer}")
+        parts = urlsplit(database_url)
+        fresh_database(parts._replace(path=f"{parts.path}_{peer}").geturl())
     out = work_dir / f"peer-{peer}.json"
     log(f"{peer}: seeding and measuring")
     subprocess.run(
@@ -477,23 +505,6 @@ def _peer(peer: str, work_dir: Path, database_url: str, seconds: float) -> dict:
     return figures
 
 
-def _recreate_postgresql(database_url: str, suffix: str = "") -> None:
-    import psycopg
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/") + suffix
-    with psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
 def _database_version(connection) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -506,7 +517,7 @@ def _database_version(connection) -> str:
 def _command(database_url: str) -> str:
     """The command line of this run (`make bench` runs the same)."""
     prefix = f"DATABASE_URL={database_url} " if database_url else ""
-    return prefix + " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]])
+    return prefix + " ".join([".venv/bin/python", "-m", "tools.bench", *sys.argv[1:]])
 
 
 def _machine() -> dict:

@@ -2,7 +2,7 @@
 
 Everything the product does is kept (middleware, templates, static storage,
 SQLite pragmas or the PostgreSQL pool); only where data lives changes, and the
-URLs gain the benchmark's constant view (bench/urls.py), which the product
+URLs gain the benchmark's constant view (tools/bench/urls.py), which the product
 never serves.
 """
 
@@ -15,5 +15,5 @@ os.environ.setdefault("CACHE_URL", f"filecache://{WORK_DIR / 'cache'}")
 
 from briefing.settings import *  # noqa: E402, F403
 
-ROOT_URLCONF = "bench.urls"
+ROOT_URLCONF = "tools.bench.urls"
 STATIC_ROOT = WORK_DIR / "static"

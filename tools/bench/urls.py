@@ -8,6 +8,7 @@ product serves neither.
 """
 
 from django.http import HttpResponse
+from django.test import override_settings
 from django.urls import path
 from django.views.decorators.http import require_safe
 
@@ -24,16 +25,12 @@ def constant(request):
 
 @require_safe
 def uncached_article(request, slug):
-    # A sync worker serves one request at a time, so the switch holds for
-    # this request alone; rendered here, while it is off.
-    kept, views.SHARED_PAGE_SECONDS = views.SHARED_PAGE_SECONDS, 0
-    try:
+    # Rendered here, while pages are not shared.
+    with override_settings(BRIEFING_SHARED_PAGE_SECONDS=0):
         response = _article_view(request, slug=slug)
         if hasattr(response, "render"):
             response.render()
         return response
-    finally:
-        views.SHARED_PAGE_SECONDS = kept
 
 
 urlpatterns = [

@@ -7,9 +7,9 @@ whole list, an article, and searches. Prints the median time and the number
 of SQL statements (transaction control left out) for each view, and how
 much of the time the SQL took (the rest is Python: the admin's templates).
 
-    .venv/bin/python bench/queue_benchmark.py                 # SQLite file under /tmp
+    .venv/bin/python -m tools.bench.queue_benchmark         # SQLite file under /tmp
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/briefing_bench_queue \\
-        .venv/bin/python bench/queue_benchmark.py             # PostgreSQL
+        .venv/bin/python -m tools.bench.queue_benchmark     # PostgreSQL
 
 The database is dropped and created anew: point DATABASE_URL only at a
 throwaway database. A benchmark, not a test: figures depend on the machine.
@@ -23,9 +23,9 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.harness import fresh_database
+
 SQLITE_PATH = Path("/tmp/briefing_queue_benchmark.sqlite3")
 TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT", "ROLLBACK")
 
@@ -60,31 +60,18 @@ WORDS = [
 ]
 
 
-def fresh_database() -> str:
+def prepare_database() -> str:
     """Empty the benchmark's database and return a description of it."""
     url = os.environ.get("DATABASE_URL", "")
     if not url:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-        return f"SQLite {SQLITE_PATH}"
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
+        url = os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
+    elif not url.startswith("postgres"):
         sys.exit("DATABASE_URL: only PostgreSQL, or nothing for SQLite")
-    import psycopg
-
-    name = parts.path.lstrip("/")
-    if not name.startswith("briefing_bench"):
-        sys.exit("Refusing to drop a database whose name does not start briefing_bench")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"PostgreSQL {parts.hostname}:{parts.port}/{name}"
+    fresh_database(url)
+    return url
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "briefing.settings")
     os.environ["CACHE_URL"] = "locmemcache://"
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
@@ -220,7 +207,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     options = parser.parse_args()
 
-    database = fresh_database()
+    database = prepare_database()
     setup_django()
     from django.core.management import call_command
     from django.db import connections

@@ -1,4 +1,3 @@
-#!/usr/bin/env python
 """Two gunicorn instances behind nginx on one PostgreSQL and one Redis: do
 they behave as one site?
 
@@ -8,7 +7,7 @@ script with a configuration generated in a temporary folder (not the system
 service); the site's TLS and location settings are deploy/nginx/*.conf,
 included verbatim, and deploy/nginx/briefing.conf must pass `nginx -t`.
 
-    .venv/bin/python scripts/scale_test.py          # or: make scale-test
+    .venv/bin/python -m tools.scale          # or: make scale-test
 
 The instances run the production profile (DJANGO_HTTPS=on, rate limits on).
 Checks: a reader signed in through one instance is signed in on the other; a
@@ -32,23 +31,25 @@ import threading
 import time
 from pathlib import Path
 
-from loadlib import (
-    ACKNOWLEDGED,
+from tools.harness import (
     LOOPBACK,
     REPO,
-    Browser,
     Gunicorn,
+    fresh_database,
+    prepare_site,
+    site_environment,
+    wait_for_port_free,
+)
+from tools.load.traffic import (
+    ACKNOWLEDGED,
+    Browser,
     Load,
     Recorder,
     article_path,
     comments_path,
-    django_env,
-    fresh_database,
     latency_ms,
-    prepare_site,
     print_figures,
     set_moderation,
-    wait_for_port_free,
 )
 
 DEPLOY = REPO / "deploy" / "nginx"
@@ -56,7 +57,7 @@ DEPLOY = REPO / "deploy" / "nginx"
 UNLIMITED = 100_000
 
 
-def parse_args() -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--database-url",
@@ -74,7 +75,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--readers", type=int, default=2)
     parser.add_argument("--duration", type=float, default=30, help="load, seconds")
     parser.add_argument("--max-requests", type=int, default=10000)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     args.ports = [int(port) for port in args.ports.split(",")]
     return args
 
@@ -371,7 +372,7 @@ def main() -> int:
 
     site = f"https://{LOOPBACK}:{args.nginx_port}"
     fresh_database(args.database_url)
-    env = django_env(
+    env = site_environment(
         args.database_url,
         args.cache_url,
         DJANGO_HTTPS="on",
@@ -380,7 +381,8 @@ def main() -> int:
         BRIEFING_RATE_LIMITS="on",
     )
     started = time.monotonic()
-    prepare_site(env, new_reader_premoderation=0, posting_limit=UNLIMITED)
+    prepare_site(env)
+    set_moderation(env, new_reader_premoderation=0, posting_limit=UNLIMITED)
 
     instances = [
         Gunicorn(env, port, args.workers, folder / f"gunicorn-{port}.log")
@@ -390,7 +392,7 @@ def main() -> int:
     test = ScaleTest(args, env, instances)
     try:
         for instance in instances:
-            instance.wait_ready(args.workers)
+            instance.wait_ready(workers=args.workers)
         nginx = Nginx(binary, folder, balancer_conf(folder, args, certificate, key))
         wait_for_nginx(args.nginx_port)
         valid, verdict = check_config(
@@ -461,7 +463,7 @@ def load_with_an_instance_stopped(test: ScaleTest, nginx: Nginx, folder: Path) -
     test.instances[1] = Gunicorn(
         test.env, victim_port, args.workers, folder / f"gunicorn-{victim_port}.log"
     )
-    test.instances[1].wait_ready(args.workers)
+    test.instances[1].wait_ready(workers=args.workers)
     back_at = recorder.now()
     wait_until(recorder, args.duration, load)
     load.stop.set()

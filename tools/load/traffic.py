@@ -1,9 +1,6 @@
-"""What the load-and-fault and scale scripts share: a scripted browser, the
-Django management commands they prepare a database with, gunicorn processes,
-and the figures they print.
-
-Everything here talks to 127.0.0.1 only, and nothing touches the repository's
-own database: the callers pass a DATABASE_URL of their own.
+"""The load, fault and scale tools' traffic: a scripted browser, readers
+posting and reading in threads, and a record of every request; then what the
+database holds against what the site acknowledged.
 """
 
 from __future__ import annotations
@@ -12,10 +9,7 @@ import http.client
 import json
 import os
 import re
-import signal
 import ssl
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -26,12 +20,9 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-DEMO_SLUG = "russia-enters-the-oil-and-gas-sector-of-the-dprk"
+from tools.harness import DEMO_SLUG, LOOPBACK, manage
+
 PASSWORD = "load-and-fault correct horse"
-LOOPBACK = "127.0.0.1"
 
 _HIDDEN_INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'([a-z_-]+)="([^"]*)"', re.IGNORECASE)
@@ -194,84 +185,16 @@ def comments_path(slug: str = DEMO_SLUG) -> str:
 
 
 # --------------------------------------------------------------------------
-# Preparing a database with the project's own management commands
-
-
-def django_env(database_url: str, cache_url: str, **extra: str) -> dict[str, str]:
-    """The environment of every Django process of a run: its own database and
-    cache, never the repository's."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "BRIEFING_", "GUNICORN_"))
-        and key not in ("DATABASE_URL", "CACHE_URL", "WEB_CONCURRENCY", "PORT", "BIND")
-    }
-    env.update(
-        DATABASE_URL=database_url,
-        CACHE_URL=cache_url,
-        DJANGO_SECRET_KEY="load-test-only-" + "x" * 50,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        PYTHONUNBUFFERED="1",
-    )
-    env.update(extra)
-    return env
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"manage.py {' '.join(args[:1])} failed:\n{result.stdout}{result.stderr}"
-        )
-    return result.stdout
+# What the database holds
 
 
 def shell(env: dict[str, str], code: str) -> str:
     return manage(env, "shell", "--no-imports", "-c", code)
 
 
-def fresh_database(database_url: str) -> None:
-    """Empty the run's database: delete the SQLite file or recreate the
-    PostgreSQL database (never the repository's own)."""
-    parsed = urllib.parse.urlsplit(database_url)
-    if parsed.scheme.startswith("sqlite"):
-        path = Path(parsed.path)
-        if path.resolve().is_relative_to(REPO):
-            raise SystemExit(f"refusing to use the repository's database {path}")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    name = parsed.path.lstrip("/")
-    if not re.fullmatch(r"[a-z0-9_]+", name) or name in ("postgres", "briefing"):
-        raise SystemExit(f"refusing to recreate database {name!r}")
-    server = parsed._replace(path="/postgres").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {name}")
-
-
-def prepare_site(env: dict[str, str], **moderation: int) -> None:
-    """Schema, demo article, static files manifest and moderation settings.
-
-    The moderation settings row is cached without expiry, so the cache is
-    emptied after it is written (the run's cache is its own).
-    """
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "load_demo")
-    manage(env, "collectstatic", "--noinput", "-v0")
-    set_moderation(env, **moderation)
-
-
 def set_moderation(env: dict[str, str], **values: int) -> None:
+    """Write the moderation settings, then empty the run's cache (the row is
+    cached without expiry)."""
     assignments = "".join(f"s.{name} = {value!r}; " for name, value in values.items())
     shell(
         env,
@@ -296,71 +219,7 @@ def stored_comments(env: dict[str, str], prefix: str) -> list[dict]:
 
 
 # --------------------------------------------------------------------------
-# gunicorn
-
-
-class Gunicorn:
-    """A gunicorn master started with the repository's gunicorn.conf.py."""
-
-    def __init__(self, env: dict[str, str], port: int, workers: int, log: Path):
-        self.port = port
-        self.log = log
-        self._log_file = log.open("ab")
-        self.process = subprocess.Popen(
-            [GUNICORN, "--config", "gunicorn.conf.py", "briefing.wsgi"],
-            cwd=REPO,
-            env={
-                **env,
-                "PORT": str(port),
-                "WEB_CONCURRENCY": str(workers),
-                "GUNICORN_ACCESS_LOG": "off",
-            },
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-        )
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def workers(self) -> list[int]:
-        try:
-            children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
-        except FileNotFoundError:
-            return []
-        return [int(pid) for pid in children.split()]
-
-    def wait_ready(self, workers: int, timeout: float = 60) -> None:
-        """Until every worker is up and /healthz answers 200."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn on {self.port} exited; see {self.log}")
-            if len(self.workers()) >= workers:
-                try:
-                    if Browser(self.port, timeout=5).get("/healthz").status == 200:
-                        return
-                except (OSError, http.client.HTTPException):
-                    pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn on {self.port} not ready; see {self.log}")
-
-    def signal(self, signum: int) -> None:
-        os.kill(self.pid, signum)
-
-    def stop(self, timeout: float = 40) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log_file.close()
-
-    def logged_500s(self) -> int:
-        """500s the application logged (each with its traceback)."""
-        return self.log.read_text(errors="replace").count("Internal Server Error:")
+# gunicorn's workers
 
 
 def worker_serving(
@@ -395,20 +254,6 @@ def worker_serving(
             except OSError:
                 continue
     return None
-
-
-def wait_for_port_free(port: int, timeout: float = 10) -> None:
-    """Refuse to start on a port someone else is using."""
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while True:
-        with socket.socket() as probe:
-            if probe.connect_ex((LOOPBACK, port)) != 0:
-                return
-        if time.monotonic() > deadline:
-            raise SystemExit(f"port {port} is in use; choose another with --port")
-        time.sleep(0.5)
 
 
 # --------------------------------------------------------------------------

@@ -1,18 +1,14 @@
-"""Over the wire: gunicorn as `make run` starts it, and wrk from Debian."""
+"""Over the wire: wrk from Debian against the benchmark's gunicorn."""
 
 import json
-import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
 
 
 def ensure_wrk() -> str:
@@ -20,64 +16,6 @@ def ensure_wrk() -> str:
     if not shutil.which("wrk"):
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
     return shutil.which("wrk")
-
-
-class Gunicorn:
-    """gunicorn with the project's gunicorn.conf.py and the bench settings.
-
-    Two departures from the production file, both for a fair measurement:
-    workers are not recycled during the short runs (max_requests 0), and no
-    control socket is opened (other gunicorns share this machine)."""
-
-    def __init__(self, port: int, workers: int, log: Path, env: dict):
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "--config",
-                str(ROOT / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--max-requests",
-                "0",
-                "--no-control-socket",
-                "--access-logfile",
-                str(log.with_suffix(".access.log")),
-                "--error-logfile",
-                str(log),
-                "briefing.wsgi",
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-    def wait_ready(self, path: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
-            try:
-                with urllib.request.urlopen(self.url + path, timeout=5) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("gunicorn did not answer in time")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def fetch(url: str) -> tuple[int, bytes]:

@@ -14,7 +14,7 @@ from the internet, hence --ignore-scripts):
 
 Then, from the repository:
 
-    .venv/bin/python tools/observatory/grade.py --observatory /tmp/observatory
+    .venv/bin/python -m tools.observatory --observatory /tmp/observatory
 
 The grading script is shared/tools/observatory-grade.mjs beside the
 repository (--grader to point elsewhere). Captures are written to
@@ -23,20 +23,23 @@ Exits non-zero unless every page grades A+.
 """
 
 import argparse
-import http.client
 import json
-import os
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from tools.harness import (
+    REPO,
+    Gunicorn,
+    free_port,
+    get,
+    prepare_site,
+    production_environment,
+    site_environment,
+)
+
 # The host the grader assumes (observatory-grade.mjs): a redirect elsewhere
 # would count as "off host".
 HOST = "example.com"
@@ -44,46 +47,24 @@ DEMO_ARTICLE = "/articles/russia-enters-the-oil-and-gas-sector-of-the-dprk/"
 PAGES = {"front page": "/", "article": DEMO_ARTICLE, "sign-in": "/accounts/login/"}
 
 
-def production_environment(workdir: Path, port: int) -> dict[str, str]:
+def environment(workdir: Path) -> dict[str, str]:
     """`.env.example`, with a real secret and a database of its own."""
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL", "BRIEFING_"))
-    }
-    for line in (BASE_DIR / ".env.example").read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, _, value = line.partition("=")
-            environment[name.strip()] = value.strip()
-    environment.update(
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
-        CACHE_URL=f"filecache://{workdir / 'cache'}",
-        DJANGO_ALLOWED_HOSTS=HOST,
-        DJANGO_CSRF_TRUSTED_ORIGINS=f"https://{HOST}",
-        WEB_CONCURRENCY="2",
-        BIND=f"127.0.0.1:{port}",
-        GUNICORN_ACCESS_LOG="off",
+    return site_environment(
+        f"sqlite:///{workdir / 'db.sqlite3'}",
+        f"filecache://{workdir / 'cache'}",
+        **{
+            **production_environment(),
+            "DJANGO_ALLOWED_HOSTS": HOST,
+            "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
+        },
     )
-    return environment
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch(port: int, path: str, *, https: bool) -> http.client.HTTPResponse:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+def fetch(port: int, path: str, *, https: bool):
     headers = {"Host": HOST}
     if https:
         headers["X-Forwarded-Proto"] = "https"
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    response.body = response.read().decode("utf-8", "replace")
-    connection.close()
-    return response
+    return get(port, path, headers)
 
 
 def capture(port: int, path: str) -> dict:
@@ -102,20 +83,6 @@ def capture(port: int, path: str) -> dict:
         "http_status": plain.status,
         "http_location": plain.getheader("Location", ""),
     }
-
-
-def wait_until_serving(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn stopped before serving; see its log above")
-        try:
-            if fetch(port, "/healthz", https=False).status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    sys.exit("gunicorn did not answer /healthz within 60 s")
 
 
 def grade(capture_file: Path, observatory: Path, grader: Path) -> dict:
@@ -152,7 +119,7 @@ def main() -> int:
     parser.add_argument(
         "--grader",
         type=Path,
-        default=BASE_DIR.parent / "shared/tools/observatory-grade.mjs",
+        default=REPO.parent / "shared/tools/observatory-grade.mjs",
     )
     parser.add_argument("--captures", type=Path, help="keep the captures here")
     arguments = parser.parse_args()
@@ -161,41 +128,18 @@ def main() -> int:
     captures = arguments.captures or workdir / "captures"
     captures.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    environment = production_environment(workdir, port)
-    python = sys.executable
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["load_demo"],
-        ["collectstatic", "--noinput", "-v0"],
-    ):
-        subprocess.run(
-            [python, "manage.py", *command],
-            cwd=BASE_DIR,
-            env=environment,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    server = subprocess.Popen(
-        [
-            str(Path(python).parent / "gunicorn"),
-            "--config",
-            "gunicorn.conf.py",
-            "briefing.wsgi",
-        ],
-        cwd=BASE_DIR,
-        env=environment,
-        start_new_session=True,
-    )
+    site = environment(workdir)
+    prepare_site(site)
+    server = Gunicorn(site, port, 2, workdir / "gunicorn.log")
     grades = {}
     try:
-        wait_until_serving(port, server)
+        server.wait_ready(headers={"Host": HOST})
         for name, path in PAGES.items():
             capture_file = captures / f"{name.replace(' ', '-')}.json"
             capture_file.write_text(json.dumps(capture(port, path), indent=1))
             grades[name] = grade(capture_file, arguments.observatory, arguments.grader)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        server.stop()
         if arguments.captures is None:
             shutil.rmtree(workdir, ignore_errors=True)
         else:

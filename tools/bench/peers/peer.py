@@ -1,6 +1,6 @@
 """A minimal site built on a peer comment app, measured like Briefing.
 
-Runs inside the peer's own throwaway virtualenv (bench/run.py makes it under
+Runs inside the peer's own throwaway virtualenv (tools/bench makes it under
 /tmp): `python peer.py contrib|xtd OUT.json`, with BENCH_DIR (where its
 SQLite file lives), BENCH_SECONDS and, for PostgreSQL, DATABASE_URL.
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
+sys.path[:0] = [str(HERE), str(HERE.parents[2])]
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
@@ -119,8 +119,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from peerapp.models import Article  # noqa: E402
 
-from bench import inprocess  # noqa: E402
-from bench.corpus import comment_body  # noqa: E402
+from tools.bench import inprocess  # noqa: E402
+from tools.bench.corpus import comment_body  # noqa: E402
 
 
 def seed() -> None:
@@ -170,7 +170,7 @@ def seed() -> None:
 
 
 def main() -> None:
-    # A fresh SQLite file each run (bench/run.py recreates a PostgreSQL one).
+    # A fresh SQLite file each run (tools/bench recreates a PostgreSQL one).
     shutil.rmtree(WORK_DIR, ignore_errors=True)
     WORK_DIR.mkdir(parents=True)
     call_command("migrate", run_syncdb=True, verbosity=0)

@@ -1,4 +1,4 @@
-"""Write docs/benchmarks.md and docs/benchmarks.svg from bench/results/*.json."""
+"""Write docs/benchmarks.md and docs/benchmarks.svg from tools/bench/results/*.json."""
 
 import json
 import math
@@ -51,7 +51,7 @@ def _verdict(met: bool) -> str:
 
 
 def goals(results: dict) -> list[tuple[str, str, str]]:
-    """(goal, figure, verdict) for every goal of issue 7, from one run."""
+    """(goal, figure, verdict) for every performance goal, from one run."""
     counts = results["statements"]["counts"]
     rows = []
     anonymous = [counts[f"article_{size}_anonymous"] for size in SIZES]
@@ -81,7 +81,7 @@ def goals(results: dict) -> list[tuple[str, str, str]]:
         (
             "Moderation queue bounded",
             "measured by the moderation queue's own test and "
-            "bench/queue_benchmark.py, not by this run",
+            "tools.bench.queue_benchmark, not by this run",
             "see there",
         )
     )
@@ -357,7 +357,7 @@ def markdown(runs: dict[str, dict]) -> str:
         "the in-process scenarios are timed in turn, round after round, so "
         "that background load falls on all of them alike.\n"
     )
-    parts.append("## Goals of issue 7\n")
+    parts.append("## Goals\n")
     header = ["goal", *(f"{DATABASES[v]}: figure" for v in runs), "verdict"]
     goal_rows = {vendor: goals(results) for vendor, results in runs.items()}
     first = next(iter(goal_rows.values()))
@@ -385,7 +385,7 @@ def markdown(runs: dict[str, dict]) -> str:
     parts.append("\n## In-process medians\n")
     parts.append(TEXT_INPROCESS)
     parts.append(_inprocess_table(runs))
-    parts.append("\n### Without the index comment_in_article\n")
+    parts.append("\n### Without the index comment_number_once\n")
     parts.append(TEXT_INDEX)
     parts.append(_index_table(runs))
     parts.append("\n## Over the wire\n")
@@ -404,7 +404,8 @@ def markdown(runs: dict[str, dict]) -> str:
 
 TEXT_HEAD = """# Benchmarks
 
-Written by `bench/run.py` (`make bench`) from `bench/results/*.json`; rerun
+Written by `python -m tools.bench` (`make bench`) from
+`tools/bench/results/*.json`; rerun
 it to refresh every figure here. Each run seeds its own database (a SQLite
 file under /tmp, or the PostgreSQL database named by `DATABASE_URL`, dropped
 and created afresh) with 300 readers and three articles whose discussions
@@ -418,20 +419,20 @@ Runs:
 
 TEXT_INPROCESS = """Each request is a WSGI call into Django's handler with the product's
 settings and full middleware stack (what gunicorn calls, minus the socket).
-The constant view (`bench/urls.py`, only in the benchmark's URLconf) answers
+The constant view (`tools/bench/urls.py`, only in the benchmark's URLconf) answers
 "ok" through the same middleware: the least any page can cost here.
 "Signed in" is a reader who also wrote some of the comments (so the page has
 the form and Reply/Edit/Delete/Report links); its ratio is to the constant
 view requested with the same session. "article … anonymous" is timed with
 the anonymous readers' page cache turned off (`bench/uncached-article/`,
-bench/urls.py), which is what every cache miss renders; "cached …
+tools/bench/urls.py), which is what every cache miss renders; "cached …
 anonymous" is the product's article page as anonymous readers get it,
 whole from the shared cache; "post comment"
 posts a comment with CSRF and an idempotency key and follows no redirect.
 """
 
 TEXT_INDEX = """The anonymous pages timed again, in the same run, after `DROP INDEX
-comment_in_article` (then created again), each in turn with the constant
+comment_number_once` (then created again), each in turn with the constant
 view: what the index buys, and how the page cost grew before it.
 """
 
@@ -445,7 +446,7 @@ the worst round's. "errors" counts socket errors, timeouts and answers other
 than the expected one (200 for pages, the redirect for posts). Writes, one
 continuous run: signed-in readers (200 sessions, each request the next
 reader) post with their CSRF token and a distinct idempotency key
-(`bench/post.lua`); rate limits off (`BRIEFING_RATE_LIMITS=off`), new readers
+(`tools/bench/post.lua`); rate limits off (`BRIEFING_RATE_LIMITS=off`), new readers
 not premoderated; "rows written" checks that every answer stored exactly one
 comment (posts still in flight when wrk stops may add rows without an answer).
 """
@@ -455,7 +456,7 @@ TEXT_PEERS = """Per page, anonymous, at the same discussion size: Briefing's art
 Django's default middleware, the same article text and the app's own comment
 list under it with its default templates (`render_comment_list` for
 django-contrib-comments, `render_xtdcomment_tree` for django-comments-xtd),
-seeded with the same readers and bodies (`bench/peers/`). The ratio is the
+seeded with the same readers and bodies (`tools/bench/peers/`). The ratio is the
 peer's median over Briefing's (above 1: Briefing is cheaper). Neither peer
 paginates, so its page grows with the discussion; its page of 5,000 comments
 is timed three times, the rest like Briefing's.
@@ -506,7 +507,7 @@ runs 3 statements anonymous and 5 signed in at every size, yet costs
 comments are now one loop in one template (`comments/_comments.html`)
 over values worked out once in Python (profile URL from one `reverse()`,
 both date strings, the reply link): the 50-comment page went from 17.7 to
-12.0 ms, 57x to 38x the constant view (SQLite, `bench/run.py
+12.0 ms, 57x to 38x the constant view (SQLite, `python -m tools.bench
 --inprocess-only --seconds 8` before and after, the markup byte for byte the
 same but for whitespace). What is left is the query's 50 rows with their
 authors (model instances), and the template engine's variable lookups,
@@ -514,20 +515,19 @@ about 900 a page. 12x uncached is about 3.5 ms, hardly more than the page
 costs when it renders no comment at all (the cached page, below): out of
 reach by rendering alone; readers get the cached page instead.
 
-**Flat cost needed an index in the order the page reads** (landed: comments
-migration 0006). The index `comment_discussion (article, status,
-created_at, id)` cannot give the visible comments (published, or deleted
-with a placeholder) in time order, so the database joined and sorted every
-visible comment of the article to keep 50 (SQLite: `USE TEMP B-TREE FOR
-ORDER BY`). With `comment_in_article (article, created_at, id)` it walks the
-article's comments in order and stops after the page: the 5,000-comment
+**Flat cost needs an index in the order the page reads.** A comment keeps
+the number it was first published with, and numbers run without gaps (a
+removed comment leaves a placeholder), so page n holds numbers 50(n-1)+1 to
+50n: the unique index `comment_number_once (article, number)` reads exactly
+the page's rows, and the last number, read through the same index in the
+same statement, is the count. The 5,000-comment
 page costs {_ratio(results, "article_5000_anonymous", "article_50_anonymous"):.2f}x
 the 50-comment one, against {without or float("nan"):.2f}x without it.{_postgresql_flat(runs)}
 
 **The anonymous readers' shared pages** (`briefing/views.py` `ArticleView`,
-`briefing/versions.py`). Anonymous readers all see the same article page,
+`briefing/shared_pages.py`). Anonymous readers all see the same article page,
 so it comes whole from the shared cache (file cache on one machine, Redis
-across instances) under a key made of the article, its last change, the
+across instances) under a key made of the article, the
 page number and two *versions*: random tokens in the same cache, the
 article's replaced after commit wherever one of its comments changes
 (`post_comment`, `edit_comment`, `change_status`, through which deletions
@@ -696,4 +696,4 @@ def write(docs: Path) -> None:
 
 
 if __name__ == "__main__":
-    write(BENCH.parent / "docs")
+    write(BENCH.parents[1] / "docs")

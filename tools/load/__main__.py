@@ -1,14 +1,13 @@
-#!/usr/bin/env python
 """Load and faults against gunicorn with several workers, then a count in the
 database: is every acknowledged comment stored exactly once?
 
 Loopback only, bounded by time (--duration) and by requests (--max-requests);
 it stops by itself and stops the gunicorn it started. Its database is its own
-(SQLite /tmp/loadfault.sqlite3 or the PostgreSQL database briefing_loadfault),
+(SQLite /tmp/loadfault.sqlite3, or the PostgreSQL database briefing_loadfault),
 never the repository's var/db.sqlite3.
 
-    .venv/bin/python scripts/loadfault.py                 # SQLite
-    .venv/bin/python scripts/loadfault.py --db postgres   # PostgreSQL + Redis
+    .venv/bin/python -m tools.load                  # SQLite
+    .venv/bin/python -m tools.load --db postgres    # PostgreSQL + Redis
 
 Readers sign up through the real /accounts/signup/, then post through the real
 POST /articles/<slug>/comments/ (CSRF token, `body`, the form's hidden
@@ -17,8 +16,11 @@ unique marker. A post whose connection fails or that answers 5xx is retried
 with the same idempotency key, as a browser resubmitting the form would.
 
 During the load: SIGHUP to the master (a graceful reload), SIGKILL of one
-worker, and on PostgreSQL a restart of the PostgreSQL cluster. Exit status 1
-when a check fails.
+worker, and on PostgreSQL a restart of the PostgreSQL server. That server is
+by default a private cluster the tool makes in a temporary folder and deletes
+afterwards (--pg-port); a shared Debian cluster is restarted only when named
+(--restart-cluster main), since everything else using it sees the outage too.
+Exit status 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -27,32 +29,41 @@ import argparse
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from loadlib import (
-    Browser,
+from tools.harness import (
     Gunicorn,
+    fresh_database,
+    prepare_site,
+    site_environment,
+    wait_for_port_free,
+)
+from tools.load.cluster import PrivateCluster, SharedCluster
+from tools.load.traffic import (
+    Browser,
     Load,
     Recorder,
-    django_env,
-    fresh_database,
     latency_ms,
-    prepare_site,
     print_figures,
-    wait_for_port_free,
+    set_moderation,
     worker_serving,
 )
 
+DATABASE = "briefing_loadfault"
 
-def parse_args() -> argparse.Namespace:
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--database-url", help="overrides the --db default")
+    parser.add_argument(
+        "--database-url",
+        help="overrides the --db default; on PostgreSQL, no restart then "
+        "unless --restart-cluster names the cluster that serves it",
+    )
     parser.add_argument("--cache-url", help="overrides the --db default")
     parser.add_argument("--port", type=int, default=8021)
     parser.add_argument("--workers", type=int, default=4)
@@ -61,18 +72,33 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=45, help="seconds")
     parser.add_argument("--max-requests", type=int, default=20000)
     parser.add_argument(
-        "--pg-cluster",
-        default="main",
-        help="cluster to restart (pg_ctlcluster <version> <cluster> restart)",
+        "--pg-port",
+        type=int,
+        default=5439,
+        help="port of the private PostgreSQL cluster the run makes and restarts",
+    )
+    parser.add_argument(
+        "--restart-cluster",
+        metavar="NAME",
+        help="use and restart the shared Debian cluster NAME instead "
+        "(pg_ctlcluster <version> NAME restart): everything on it sees the outage",
     )
     parser.add_argument("--no-pg-restart", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    # Without a restart, or on a server the run did not make, no private one.
+    args.private_cluster = args.db == "postgres" and not (
+        args.restart_cluster or args.database_url or args.no_pg_restart
+    )
     if args.db == "sqlite":
         args.database_url = args.database_url or "sqlite:////tmp/loadfault.sqlite3"
         args.cache_url = args.cache_url or "filecache:///tmp/loadfault-cache"
     else:
+        if args.private_cluster:
+            args.database_url = (
+                f"postgres://postgres@127.0.0.1:{args.pg_port}/{DATABASE}"
+            )
         args.database_url = (
-            args.database_url or "postgres://postgres@127.0.0.1:5432/briefing_loadfault"
+            args.database_url or f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
         )
         args.cache_url = args.cache_url or "redis://127.0.0.1:6379/14"
     return args
@@ -146,49 +172,57 @@ class Faults:
             time.sleep(0.01)
         return None
 
-    def restart_postgresql(self, cluster: str) -> None:
-        version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
+    def restart_postgresql(self, cluster: PrivateCluster | SharedCluster) -> None:
         start = self.recorder.now()
-        subprocess.run(
-            [
-                "pg_ctlcluster",
-                "--skip-systemctl-redirect",
-                version,
-                cluster,
-                "restart",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        cluster.restart()
         ready = self.recorder.now()
         self.windows["PostgreSQL restart"] = (start, ready)
         self.notes.append(
-            ("PostgreSQL restart: outage (s)", f"{ready - start:.1f} ({cluster})")
+            ("PostgreSQL restart: outage (s)", f"{ready - start:.1f} ({cluster.name})")
         )
 
 
 def main() -> int:
     args = parse_args()
     wait_for_port_free(args.port)
+    cluster = None
+    if args.private_cluster:
+        wait_for_port_free(args.pg_port)
+        cluster = PrivateCluster(args.pg_port)
+        cluster.start()
+    elif args.restart_cluster and not args.no_pg_restart:
+        cluster = SharedCluster(args.restart_cluster)
+    try:
+        return serve_and_run(args, cluster)
+    finally:
+        if isinstance(cluster, PrivateCluster):
+            cluster.stop()
+
+
+def serve_and_run(args, cluster) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="loadfault-"))
     print(f"database {args.database_url}, cache {args.cache_url}, port {args.port}")
+    print(f"PostgreSQL restarted: {cluster.name if cluster else 'none'}")
     print(f"gunicorn log {workdir / 'gunicorn.log'}")
 
     fresh_database(args.database_url)
     if args.cache_url.startswith("filecache://"):
         shutil.rmtree(args.cache_url.removeprefix("filecache://"), ignore_errors=True)
-    env = django_env(args.database_url, args.cache_url, BRIEFING_RATE_LIMITS="off")
-    prepare_site(env, new_reader_premoderation=0)
+    env = site_environment(
+        args.database_url, args.cache_url, BRIEFING_RATE_LIMITS="off"
+    )
+    prepare_site(env)
+    set_moderation(env, new_reader_premoderation=0)
 
     server = Gunicorn(env, args.port, args.workers, workdir / "gunicorn.log")
     try:
-        server.wait_ready(args.workers)
-        return run(args, env, server)
+        server.wait_ready(workers=args.workers)
+        return run(args, env, server, cluster)
     finally:
         server.stop()
 
 
-def run(args, env, server: Gunicorn) -> int:
+def run(args, env, server: Gunicorn, cluster) -> int:
     recorder = Recorder()
     load = Load(recorder, lambda: Browser(args.port), args.max_requests)
 
@@ -220,13 +254,9 @@ def run(args, env, server: Gunicorn) -> int:
         (0.2, "SIGHUP to the master", faults.reload),
         (0.45, "SIGKILL to a worker", lambda: faults.kill_worker(load)),
     ]
-    if args.db == "postgres" and not args.no_pg_restart:
+    if cluster:
         schedule.append(
-            (
-                0.65,
-                "PostgreSQL restart",
-                lambda: faults.restart_postgresql(args.pg_cluster),
-            )
+            (0.65, "PostgreSQL restart", lambda: faults.restart_postgresql(cluster))
         )
     for fraction, name, fault in schedule:
         while recorder.now() < fraction * args.duration and not load.over_budget():

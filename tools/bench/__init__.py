@@ -1,0 +1,1 @@
+"""The performance benchmark: `python -m tools.bench` (make bench)."""

@@ -1,0 +1,1 @@
+"""Load and faults against gunicorn: `python -m tools.load` (make load-test)."""

@@ -1,0 +1,1 @@
+"""Mozilla's HTTP Observatory grade, offline: `python -m tools.observatory`."""

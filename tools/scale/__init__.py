@@ -1,0 +1,1 @@
+"""Two instances behind nginx: `python -m tools.scale` (make scale-test)."""
