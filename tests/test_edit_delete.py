@@ -201,6 +201,30 @@ def test_deleting_a_comment_nobody_saw_leaves_no_placeholder(
     assertContains(page, "No comments yet.")
 
 
+def test_deleting_a_comment_nobody_saw_lands_on_the_discussion_not_its_anchor(
+    client, reader, article, make_comment
+):
+    pending = make_comment(article, reader, "Never seen.", status=Status.PENDING)
+    client.force_login(reader)
+
+    response = client.post(f"/comments/{pending.pk}/delete/")
+
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+
+
+def test_deleting_a_published_comment_lands_on_its_placeholder(
+    client, reader, article, make_comment
+):
+    published = make_comment(article, reader, "Seen by all.")
+    client.force_login(reader)
+
+    response = client.post(f"/comments/{published.pk}/delete/")
+    page = client.get(response["Location"])
+
+    assert response["Location"].endswith(f"#comment-{published.pk}")
+    assertContains(page, f'id="comment-{published.pk}"')
+
+
 def test_a_deleted_comment_cannot_be_deleted_or_edited_again(signed_in, own):
     signed_in.post(f"/comments/{own.pk}/delete/")
 
