@@ -22,6 +22,7 @@ from briefing.accounts.models import User
 from briefing.models import Article
 from briefing.text import skeleton
 
+from . import notifying
 from .models import (
     SINGLE_WORD,
     Comment,
@@ -261,6 +262,9 @@ def post_comment(
         if decision.status != Status.PUBLISHED:
             # A comment born held or rejected has a first line in its trail.
             _audit(comment, "", rule=decision.rule, reason=decision.reason)
+        # Notifications: a reply published at once is news for the comment it answers.
+        if decision.status == Status.PUBLISHED:
+            notifying.first_published(comment)
         if decision.status == Status.REJECTED:
             security_log.info(
                 "comment %s by %s rejected on posting by rule %s: %s",
@@ -456,7 +460,11 @@ def approve(comment: Comment, moderator: User) -> bool:
         ):
             return False
         _close_reports(comment, moderator)
+        first_publication = notifying.never_published(comment)
         change_status(comment, Status.PUBLISHED, actor=moderator, reason="Approved")
+        # Notifications: only a comment shown for the first time is news.
+        if first_publication:
+            notifying.first_published(comment, moderator=moderator)
     return True
 
 
@@ -467,7 +475,11 @@ def reject(comment: Comment, moderator: User, reason: str) -> bool:
         if comment.status == Status.DELETED:
             return False
         _close_reports(comment, moderator)
+        newly_rejected = comment.status != Status.REJECTED
         change_status(comment, Status.REJECTED, actor=moderator, reason=reason)
+        # Notifications: the author learns of the decision and its reason.
+        if newly_rejected:
+            notifying.rejected(comment, moderator=moderator, reason=reason)
     return True
 
 

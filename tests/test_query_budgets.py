@@ -33,6 +33,9 @@ ANONYMOUS_ARTICLE_BUDGET = 3
 CACHED_ANONYMOUS_ARTICLE_BUDGET = 1
 SIGNED_IN_ARTICLE_BUDGET = 5
 POSTING_BUDGET = 6
+# A reply also notifies the author it answers: their notification's row, and
+# after the commit the row of the task that mails it.
+REPLY_POSTING_BUDGET = POSTING_BUDGET + 2
 
 _TRANSACTION_CONTROL = re.compile(
     r"^\s*(BEGIN|SAVEPOINT|RELEASE|COMMIT|ROLLBACK)\b", re.IGNORECASE
@@ -191,14 +194,22 @@ def test_posting_a_comment_within_budget(
 
 
 def test_posting_a_reply_within_budget(
-    make_discussion, signed_in, article, authors, no_new_reader_premoderation
+    make_discussion,
+    signed_in,
+    article,
+    authors,
+    no_new_reader_premoderation,
+    django_capture_on_commit_callbacks,
 ):
     make_discussion(article, authors, 100)
     answered = Comment.objects.published().last()
     url = reverse("comments:post", args=[article.slug])
     signed_in.post(url, {"body": "Warming up.", "idempotency_key": uuid.uuid4()})
 
-    with counting_statements() as statements:
+    with (
+        counting_statements() as statements,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = signed_in.post(
             url,
             {
@@ -210,7 +221,7 @@ def test_posting_a_reply_within_budget(
 
     assert response.status_code == 302
     assert Comment.objects.get(body="A reply.").reply_to == answered
-    assert len(statements) <= POSTING_BUDGET, str(statements)
+    assert len(statements) <= REPLY_POSTING_BUDGET, str(statements)
 
 
 def test_front_page_cost_does_not_grow_with_articles_or_comments(

@@ -1,0 +1,64 @@
+"""What the discussion tells its readers, through `notifications.notify`.
+
+Moderation calls these at the moment a comment becomes visible or is
+decided on, inside the transaction that decides: nothing is said about a
+comment still waiting, and nothing twice about the same publication.
+"""
+
+from django.db.models import Q
+
+from notifications.delivery import notify
+from notifications.models import Kind
+
+from .models import Comment, Status
+
+
+def never_published(comment: Comment) -> bool:
+    """Whether `comment` is about to be shown for the first time: it is not
+    published now and its trail never had it published (one published at
+    posting has no trail until a later change, which starts from published)."""
+    if comment.status == Status.PUBLISHED:
+        return False
+    return not comment.events.filter(
+        Q(to_status=Status.PUBLISHED) | Q(from_status=Status.PUBLISHED)
+    ).exists()
+
+
+def first_published(comment: Comment, *, moderator=None) -> None:
+    """`comment` is visible for the first time: tell the author of the
+    comment it answers and, when a moderator let it through, its own author."""
+    if moderator is not None:
+        notify(
+            comment.author,
+            Kind.APPROVED,
+            actor=moderator,
+            text="Your comment was approved and is now published",
+            url=comment.get_absolute_url(),
+            title=comment.article.title,
+            excerpt=comment.body,
+        )
+    if comment.reply_to_id is not None:
+        author = comment.author
+        notify(
+            comment.reply_to.author,
+            Kind.REPLY,
+            actor=author,
+            text=f"{author.username} ({author.display_name}) replied to your comment",
+            url=comment.get_absolute_url(),
+            title=comment.article.title,
+            excerpt=comment.body,
+        )
+
+
+def rejected(comment: Comment, *, moderator, reason: str) -> None:
+    notify(
+        comment.author,
+        Kind.REJECTED,
+        actor=moderator,
+        text=f"Your comment was rejected: {reason}"
+        if reason
+        else ("Your comment was rejected"),
+        url=comment.get_absolute_url(),
+        title=comment.article.title,
+        excerpt=comment.body,
+    )
