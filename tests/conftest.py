@@ -187,3 +187,20 @@ def make_discussion(db):
         return comments
 
     return make
+
+
+@pytest.fixture
+def verify_address(db):
+    """Give `user` a verified primary address, as allauth records it: only
+    such an address gets notification mails."""
+    from allauth.account.models import EmailAddress
+
+    def verify(user):
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email=user.email,
+            defaults={"primary": True, "verified": True},
+        )
+        return user
+
+    return verify
