@@ -51,13 +51,13 @@ def first_published(comment: Comment, *, moderator=None) -> None:
 
 
 def rejected(comment: Comment, *, moderator, reason: str) -> None:
+    """A moderator rejected `comment`: its author learns why."""
+    text = "Your comment was rejected"
     notify(
         comment.author,
         Kind.REJECTED,
         actor=moderator,
-        text=f"Your comment was rejected: {reason}"
-        if reason
-        else ("Your comment was rejected"),
+        text=f"{text}: {reason}" if reason else text,
         url=comment.get_absolute_url(),
         title=comment.article.title,
         excerpt=comment.body,

@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from briefing import versions
 from comments.models import Comment, Status
+from notifications.delivery import forget_unread_count, notify
+from notifications.models import Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +145,22 @@ def test_signed_in_article_page_within_budget(
     statements = _article_page_statements(signed_in, article)
 
     assert len(statements) <= SIGNED_IN_ARTICLE_BUDGET, str(statements)
+
+
+def test_unread_count_costs_the_signed_in_page_one_statement_when_not_cached(
+    make_discussion, signed_in, reader, other_reader, make_article, authors
+):
+    article = make_article()
+    make_discussion(article, authors, 10)
+    notify(reader, Kind.REPLY, actor=other_reader, text="A reply", url="/")
+    cached = _article_page_statements(signed_in, article)
+    forget_unread_count(reader.pk)
+
+    with counting_statements() as fresh:
+        signed_in.get(article.get_absolute_url())
+
+    assert len(fresh) == len(cached) + 1, str(fresh)
+    assert any("notifications_notification" in sql for sql in fresh.sql)
 
 
 def test_article_page_costs_the_same_with_10_and_1000_comments(
