@@ -33,6 +33,8 @@ PAGES = [
     Page("profile", "/users/Paul3390/"),
     Page("own profile", "/users/{own}/", signed_in=True),
     Page("account settings", "/accounts/settings/", signed_in=True),
+    Page("notifications", "/notifications/", signed_in=True),
+    Page("e-mail notification settings", "/accounts/notifications/", signed_in=True),
     Page("report a comment", "/comments/{comment}/report/", signed_in=True),
     Page("edit a comment", "/comments/{own_comment}/edit/", signed_in=True),
     Page("delete a comment", "/comments/{own_comment}/delete/", signed_in=True),
