@@ -22,8 +22,10 @@ process environment, else from .env beside manage.py:
                             by default, production runs briefing-worker@
 
 Signals to the master: HUP re-reads this file and replaces the workers
-gracefully (the listening socket stays open, no request fails); TERM stops
-gracefully; TTIN/TTOU add or remove a worker.
+gracefully (the listening socket stays open, no request fails) and, with
+BRIEFING_RUN_WORKER=on, restarts the task worker on the new code once it has
+finished its task; TERM stops gracefully (the task worker too); TTIN/TTOU
+add or remove a worker.
 """
 
 import multiprocessing
