@@ -44,9 +44,13 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# gunicorn in the foreground on $(PORT), with one task worker beside it
+# (gunicorn.conf.py's hooks): Ctrl-C or SIGTERM stops both.
 run: demo
 	$(PY) manage.py collectstatic --noinput -v0
-	PORT=$(PORT) exec $(VENV)/bin/gunicorn --config gunicorn.conf.py briefing.wsgi
+	$(PY) manage.py prune_db_task_results -v0
+	PORT=$(PORT) BRIEFING_RUN_WORKER=on BRIEFING_SITE_URL=http://127.0.0.1:$(PORT) \
+		exec $(VENV)/bin/gunicorn --config gunicorn.conf.py briefing.wsgi
 
 # What the browser tests (tests/browser, marked `browser`) need besides
 # Python: axe-core, the Nu Html Checker and the naughty strings from npm, as

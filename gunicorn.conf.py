@@ -17,14 +17,24 @@ from the process environment, else from .env beside manage.py:
                             (127.0.0.1), as for the application's settings
   GUNICORN_ACCESS_LOG       "-" for stdout (default), a path, or "off"
   GUNICORN_CONTROL_SOCKET   path of gunicorn's control socket (off by default)
+  BRIEFING_RUN_WORKER       "on" starts one `manage.py db_worker` beside the
+                            master and keeps it running (`make run`); off
+                            by default, production runs briefing-worker@
 
 Signals to the master: HUP re-reads this file and replaces the workers
-gracefully (the listening socket stays open, no request fails); TERM stops
-gracefully; TTIN/TTOU add or remove a worker.
+gracefully (the listening socket stays open, no request fails) and, with
+BRIEFING_RUN_WORKER=on, restarts the task worker on the new code once it has
+finished its task; TERM stops gracefully (the task worker too); TTIN/TTOU
+add or remove a worker.
 """
 
 import multiprocessing
 import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import environ
@@ -91,3 +101,121 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 errorlog = "-"
 loglevel = "info"
 proc_name = env("GUNICORN_PROC_NAME", default="briefing")
+
+
+# The demo's background worker (`make run` sets BRIEFING_RUN_WORKER=on):
+# one `manage.py db_worker` as a child of the master, started when gunicorn
+# is ready, started again a moment after it dies, restarted on SIGHUP (new
+# code), stopped on exit. Production runs workers as their own systemd units
+# (deploy/systemd/briefing-worker@.service) and leaves this off.
+_PR_SET_PDEATHSIG = 1
+_WORKER_RESTART_SECONDS = 1
+_WORKER_STOP_SECONDS = 30
+
+
+def _die_with_parent_function():
+    """A preexec_fn asking the kernel to SIGTERM the child when the thread
+    that started it dies: a master killed outright orphans no worker. Looked
+    up here, before forking, so the child only makes the system call."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class _TaskWorker:
+    def __init__(self, log):
+        self.log = log
+        manage = str(Path(__file__).resolve().parent / "manage.py")
+        self.manage = [sys.executable, manage]
+        # One process at a time runs under this id: what a dead one left
+        # running under it is an orphan, requeued before the next starts.
+        self.worker_id = f"{socket.gethostname()}-gunicorn-{os.getpid()}"[-64:]
+        self.preexec = _die_with_parent_function()
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.process = None
+        self.thread = threading.Thread(
+            target=self._watch, name="briefing-task-worker", daemon=True
+        )
+
+    def _run(self, *args, wait=True):
+        # Its own process group: Ctrl-C reaches the master, which stops the
+        # worker in order (on_exit), rather than both at once.
+        process = subprocess.Popen(
+            [*self.manage, *args], preexec_fn=self.preexec, process_group=0
+        )
+        if wait:
+            process.wait()
+        return process
+
+    def _watch(self):
+        while not self.stopping.is_set():
+            self._run("requeue_orphaned_tasks", "--worker-id", self.worker_id)
+            with self.lock:
+                if self.stopping.is_set():
+                    return
+                self.process = self._run(
+                    "db_worker",
+                    "--no-reload",
+                    "--worker-id",
+                    self.worker_id,
+                    wait=False,
+                )
+            self.log.info("Task worker started (pid: %s)", self.process.pid)
+            # gunicorn's master reaps every child (waitpid(-1)); wait() then
+            # learns only that it ended, which is all this needs.
+            self.process.wait()
+            if not self.stopping.is_set():
+                self.log.warning(
+                    "Task worker (pid: %s) ended; starting another", self.process.pid
+                )
+                self.stopping.wait(_WORKER_RESTART_SECONDS)
+
+    def start(self):
+        self.thread.start()
+
+    def restart(self):
+        """Stop the current worker gracefully; the watcher starts a new one."""
+        with self.lock:
+            if self.process is not None and self.process.poll() is None:
+                self.process.terminate()
+
+    def stop(self):
+        self.stopping.set()
+        with self.lock:
+            process = self.process
+        if process is not None and process.poll() is None:
+            # db_worker finishes the task it is running, then exits.
+            process.terminate()
+            try:
+                process.wait(_WORKER_STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.thread.join(_WORKER_STOP_SECONDS)
+        self.log.info("Task worker stopped")
+
+
+def when_ready(server):
+    if not env.bool("BRIEFING_RUN_WORKER", default=False):
+        return
+    # Kept on the arbiter: a SIGHUP re-reads this file, and the hooks read
+    # from the new module must find the worker the old one started.
+    server.briefing_task_worker = _TaskWorker(server.log)
+    server.briefing_task_worker.start()
+
+
+def on_reload(server):
+    worker = getattr(server, "briefing_task_worker", None)
+    if worker is not None:
+        worker.restart()
+
+
+def on_exit(server):
+    worker = getattr(server, "briefing_task_worker", None)
+    if worker is not None:
+        worker.stop()

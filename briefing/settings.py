@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "briefing.accounts",
     "briefing",
     "comments",
+    "notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -187,10 +190,36 @@ MAILERS = {
         },
     }
 }
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    # A mail server that accepts the connection and then says nothing must
+    # not hold the worker (and, on SQLite, the database's write lock) for long.
+    MAILERS["default"]["OPTIONS"]["timeout"] = env.int(
+        "BRIEFING_SMTP_TIMEOUT_SECONDS", default=10
+    )
 DEFAULT_FROM_EMAIL = env(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Briefing <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work: django.tasks on django-tasks-db, durable rows in this
+# site's own database, run by `manage.py db_worker` (deploy/systemd/
+# briefing-worker@.service; `make run` starts one beside gunicorn).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Links in mails are absolute: they start with the site's public address.
+BRIEFING_SITE_URL = env("BRIEFING_SITE_URL", default="http://127.0.0.1:8000").rstrip(
+    "/"
+)
+# A notification is mailed this long after the event (not at all if the
+# reader has seen it on the site by then); a failing mail server is tried
+# again after BRIEFING_NOTIFICATION_MAIL_RETRY_SECONDS, doubling each time up
+# to an hour.
+BRIEFING_NOTIFICATION_MAIL_DELAY_SECONDS = env.int(
+    "BRIEFING_NOTIFICATION_MAIL_DELAY_SECONDS", default=60
+)
+BRIEFING_NOTIFICATION_MAIL_RETRY_SECONDS = env.int(
+    "BRIEFING_NOTIFICATION_MAIL_RETRY_SECONDS", default=60
+)
 
 # Security. The demo profile serves plain http on 127.0.0.1; the production
 # profile (DJANGO_HTTPS=on) assumes TLS ends at a proxy that sets

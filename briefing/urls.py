@@ -17,6 +17,7 @@ briefing_patterns = [
 urlpatterns = [
     path("", include((briefing_patterns, "briefing"))),
     path("", include("comments.urls")),
+    path("", include("notifications.urls")),
     path("", include("briefing.accounts.urls")),
     # Throttled sign-in; Django's own views serve the rest of accounts/.
     path("accounts/login/", SignInView.as_view(), name="login"),

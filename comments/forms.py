@@ -48,8 +48,10 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reply_to"].queryset = Comment.objects.published().filter(
-            article=article
+        # The answered comment's author is read with it: a published reply
+        # notifies them (comments/notifying.py).
+        self.fields["reply_to"].queryset = (
+            Comment.objects.published().filter(article=article).select_related("author")
         )
 
 

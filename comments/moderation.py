@@ -22,6 +22,7 @@ from briefing.accounts.models import User
 from briefing.models import Article
 from briefing.text import skeleton, without_invisible
 
+from . import notifying
 from .models import (
     SINGLE_WORD,
     Comment,
@@ -334,6 +335,9 @@ def post_comment(
         if decision.status != Status.PUBLISHED:
             # A comment born held or rejected has a first line in its trail.
             _audit(comment, "", rule=decision.rule, reason=decision.reason)
+        # Notifications: a reply published at once is news for the comment it answers.
+        if decision.status == Status.PUBLISHED:
+            notifying.first_published(comment)
         if decision.status == Status.REJECTED:
             security_log.info(
                 "comment %s by %s rejected on posting by rule %s: %s",
@@ -566,7 +570,11 @@ def approve(comment: Comment, moderator: User) -> bool:
         ):
             return False
         _close_reports(comment, moderator)
+        first_publication = notifying.never_published(comment)
         change_status(comment, Status.PUBLISHED, actor=moderator, reason="Approved")
+        # Notifications: only a comment shown for the first time is news.
+        if first_publication:
+            notifying.first_published(comment, moderator=moderator)
         _release_graduates(comment.author)
     return True
 
@@ -581,13 +589,15 @@ def _release_graduates(reader: User) -> None:
     held = Comment.objects.filter(
         author=reader, status=Status.PENDING, rule=Rule.NEW_READER
     ).order_by("created_at", "id")
-    for comment in held.select_for_update():
+    for comment in held.select_for_update().select_related("article", "reply_to"):
         change_status(
             comment,
             Status.PUBLISHED,
             rule=Rule.NEW_READER,
             reason=f"Released: the reader has {approved} approved comments",
         )
+        # Shown for the first time: the reader it answers hears of it.
+        notifying.first_published(comment)
 
 
 def reject(
@@ -601,6 +611,7 @@ def reject(
         if comment.status == Status.DELETED:
             return False
         _close_reports(comment, moderator)
+        newly_rejected = comment.status != Status.REJECTED
         change_status(
             comment,
             Status.REJECTED,
@@ -608,6 +619,9 @@ def reject(
             reason=reason,
             removal_reason=removal_reason,
         )
+        # Notifications: the author learns of the decision and its reason.
+        if newly_rejected:
+            notifying.rejected(comment, moderator=moderator, reason=reason)
     return True
 
 

@@ -1,10 +1,24 @@
 """Fixtures shared by the whole suite: readers, an article, a moderator."""
 
+import asyncio
+import email
 import itertools
+import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
 from datetime import timedelta
+from email import policy
+from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -225,3 +239,202 @@ def make_discussion(db):
         return comments
 
     return make
+
+
+@pytest.fixture
+def verify_address(db):
+    """Give `user` a verified primary address, as allauth records it: only
+    such an address gets notification mails."""
+
+    def verify(user):
+        EmailAddress.objects.update_or_create(
+            user=user,
+            email=user.email,
+            defaults={"primary": True, "verified": True},
+        )
+        return user
+
+    return verify
+
+
+class MailTrap:
+    """A real SMTP server (aiosmtpd) on a free local port that keeps what it
+    accepts. `stall` holds the next exchange at DATA (a client that dies
+    meanwhile delivers nothing); `stop()` and `start()` take it down and
+    bring it back on the same port."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.messages = []
+        self.stall = threading.Event()
+        self.stalled = threading.Event()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.stall.is_set():
+            self.stalled.set()
+            while self.stall.is_set():
+                await asyncio.sleep(0.05)
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=policy.default)
+        )
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        return [message for message in self.messages if message["To"] == address]
+
+
+def _free_port() -> int:
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def mail_trap():
+    trap = MailTrap()
+    trap.start()
+    yield trap
+    if trap.controller.loop.is_running():
+        trap.stop()
+
+
+_AGENT = """
+import json, sys
+for line in sys.stdin:
+    request = json.loads(line)
+    scope = {"data": request["data"]}
+    try:
+        exec(request["code"], scope)
+        answer = {"result": scope.get("result")}
+    except Exception:
+        answer = {"error": traceback.format_exc()}
+    sys.stdout.write(json.dumps(answer, default=str) + "\\n")
+    sys.stdout.flush()
+"""
+
+
+class MailSite:
+    """gunicorn serving Briefing with its task worker beside it (the hooks
+    `make run` switches on), on a database and cache of its own, mailing to
+    `mail_trap`; `python()` runs code against the same database."""
+
+    def __init__(self, folder, smtp_port: int, **extra_env):
+        self.folder = folder
+        self.port = _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.python_bin = sys.executable
+        self.gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        self.repo = Path(__file__).resolve().parent.parent
+        self.log = folder / "gunicorn.log"
+        self.process = None
+        self.agent = None
+        self.env = {
+            **{
+                name: value
+                for name, value in os.environ.items()
+                if not name.startswith(("DJANGO_", "DATABASE_", "CACHE_", "BRIEFING_"))
+            },
+            "DJANGO_SETTINGS_MODULE": "tests.mail_site_settings",
+            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "CACHE_URL": f"filecache://{folder / 'cache'}",
+            "DJANGO_EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "BRIEFING_SITE_URL": self.base_url,
+            "BRIEFING_RUN_WORKER": "on",
+            "BRIEFING_RATE_LIMITS": "off",
+            "BRIEFING_NOTIFICATION_MAIL_DELAY_SECONDS": "1",
+            "BRIEFING_NOTIFICATION_MAIL_RETRY_SECONDS": "1",
+            "BRIEFING_SMTP_TIMEOUT_SECONDS": "60",
+            "PORT": str(self.port),
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_ACCESS_LOG": "off",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            **extra_env,
+        }
+
+    def migrate(self) -> None:
+        subprocess.run(
+            [self.python_bin, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=self.repo,
+            env=self.env,
+            check=True,
+        )
+
+    def python(self, code: str, **data):
+        if self.agent is None or self.agent.poll() is not None:
+            self.agent = subprocess.Popen(
+                [self.python_bin, "manage.py", "shell", "--no-imports", "-c", _AGENT],
+                cwd=self.repo,
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        self.agent.stdin.write(json.dumps({"code": code, "data": data}) + "\n")
+        self.agent.stdin.flush()
+        answer = json.loads(self.agent.stdout.readline() or '{"error": "agent died"}')
+        assert "error" not in answer, answer["error"]
+        return answer["result"]
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [self.gunicorn, "--config", "gunicorn.conf.py", "briefing.wsgi"],
+                cwd=self.repo,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/healthz", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            self.stop()
+            raise AssertionError(f"gunicorn did not answer:\n{self.log.read_text()}")
+        try:
+            self.task_worker_pid()
+        except AssertionError:
+            self.stop()
+            raise
+
+    # Two Django processes start in turn (the orphan requeue, then the
+    # worker): on a loaded machine that takes tens of seconds.
+    def task_worker_pid(self, *, other_than: int | None = None, timeout=90) -> int:
+        """The pid of the master's `db_worker` child, once there is one."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for children in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+                for pid in map(int, children.read_text().split()):
+                    try:
+                        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                    except OSError:
+                        continue
+                    if b"db_worker" in command and pid != other_than:
+                        return pid
+            time.sleep(0.1)
+        raise AssertionError(f"no task worker:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.agent is not None:
+            self.agent.stdin.close()
+            self.agent.wait(10)
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(40)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -13,7 +13,7 @@ def test_fresh_clone_with_a_redis_cache_opens_its_sqlite_database(tmp_path):
     # What a clone holds (var/ is git-ignored, so a clone has none), and a
     # cache that does not live in var/ either, as Redis does not.
     clone = tmp_path / "clone"
-    for folder in ("briefing", "comments", "templates"):
+    for folder in ("briefing", "comments", "notifications", "templates"):
         shutil.copytree(
             REPO / folder, clone / folder, ignore=shutil.ignore_patterns("__pycache__")
         )

@@ -1,0 +1,57 @@
+"""What the discussion tells its readers, through `notifications.notify`.
+
+Moderation calls these at the moment a comment becomes visible or is
+decided on, inside the transaction that decides: nothing is said about a
+comment still waiting, and nothing twice about the same publication.
+"""
+
+from notifications.delivery import notify
+from notifications.models import Kind
+
+from .models import Comment
+
+
+def never_published(comment: Comment) -> bool:
+    """Whether `comment` is about to be shown for the first time: a comment
+    takes its number when it is first published, and keeps it."""
+    return comment.number is None
+
+
+def first_published(comment: Comment, *, moderator=None) -> None:
+    """`comment` is visible for the first time: tell the author of the
+    comment it answers and, when a moderator let it through, its own author."""
+    if moderator is not None:
+        notify(
+            comment.author,
+            Kind.APPROVED,
+            actor=moderator,
+            text="Your comment was approved and is now published",
+            url=comment.get_absolute_url(),
+            title=comment.article.title,
+            excerpt=comment.body,
+        )
+    if comment.reply_to_id is not None:
+        author = comment.author
+        notify(
+            comment.reply_to.author,
+            Kind.REPLY,
+            actor=author,
+            text=f"{author.label} replied to your comment",
+            url=comment.get_absolute_url(),
+            title=comment.article.title,
+            excerpt=comment.body,
+        )
+
+
+def rejected(comment: Comment, *, moderator, reason: str) -> None:
+    """A moderator rejected `comment`: its author learns why."""
+    text = "Your comment was rejected"
+    notify(
+        comment.author,
+        Kind.REJECTED,
+        actor=moderator,
+        text=f"{text}: {reason}" if reason else text,
+        url=comment.get_absolute_url(),
+        title=comment.article.title,
+        excerpt=comment.body,
+    )
