@@ -7,8 +7,8 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
-from briefing.accounts import throttle
-from briefing.accounts.models import FailedSignIn
+from briefing.accounts import addresses, throttle
+from briefing.accounts.models import Attempt
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -61,13 +61,13 @@ def test_sign_in_failures_count_in_the_database_for_every_worker(client, reader)
     # or the process.
     response = sign_in(Client(), "Paul3390", PASSWORD)
 
-    assert FailedSignIn.objects.filter(address=ATTACKER).count() == 5
+    assert Attempt.objects.filter(address=ATTACKER).count() == 5
     assert response.status_code == 429
 
 
 def test_sign_in_cool_off_ends_when_the_failures_age_out(client, reader):
     fail(client, 5)
-    FailedSignIn.objects.update(
+    Attempt.objects.update(
         created_at=timezone.now() - throttle.SIGN_IN_WINDOW - timedelta(seconds=1)
     )
 
@@ -78,7 +78,7 @@ def test_sign_in_cool_off_ends_when_the_failures_age_out(client, reader):
 
 def test_sign_in_retry_after_counts_from_the_failure_that_must_age_out(client, reader):
     fail(client, 5)
-    oldest = FailedSignIn.objects.order_by("created_at").first()
+    oldest = Attempt.objects.order_by("created_at").first()
     oldest.created_at -= timedelta(minutes=10)
     oldest.save()
 
@@ -132,7 +132,7 @@ def test_sign_in_without_a_password_counts_no_failure(client, reader):
 
     response = sign_in(client, "Paul3390", PASSWORD)
 
-    assert FailedSignIn.objects.count() == 0
+    assert Attempt.objects.count() == 0
     assert response.status_code == 302
 
 
@@ -144,7 +144,7 @@ def test_sign_in_forwarded_for_is_ignored_from_an_untrusted_address(reader):
     response = sign_in(client, "Paul3390", PASSWORD, address="192.0.2.99")
 
     assert response.status_code == 429
-    assert set(FailedSignIn.objects.values_list("address", flat=True)) == {
+    assert set(Attempt.objects.values_list("address", flat=True)) == {
         "198.51.100.200"
     }
 
@@ -180,7 +180,7 @@ def test_admin_sign_in_is_throttled_too(client, moderator):
         ("127.0.0.1", "2001:db8::1", "2001:db8::1"),
         ("198.51.100.1", "203.0.113.5", "198.51.100.1"),
         ("::ffff:198.51.100.1", "", "198.51.100.1"),
-        ("", "203.0.113.5", throttle.UNKNOWN_ADDRESS),
+        ("", "203.0.113.5", addresses.UNKNOWN_ADDRESS),
     ],
 )
 def test_client_address_believes_forwarded_for_only_from_trusted_proxies(
@@ -191,4 +191,4 @@ def test_client_address_believes_forwarded_for_only_from_trusted_proxies(
         "/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded
     )
 
-    assert throttle.client_address(request) == expected
+    assert addresses.client_address(request) == expected

@@ -1,0 +1,26 @@
+"""How allauth meets the site's own rules for readers' accounts."""
+
+from django.core.exceptions import ValidationError
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+from .models import User, username_validator
+
+USERNAME_TAKEN = (
+    "A reader with that username, or one that looks the same, already exists."
+)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        """The site's username rule (any alphabet, unique ignoring case and
+        look-alike letters), in place of allauth's case-folding lookup."""
+        username = username.strip()
+        username_validator(username)
+        if not shallow and User.objects.looking_like(username).exists():
+            raise ValidationError(USERNAME_TAKEN, code="unique")
+        return username
+
+    def save_user(self, request, user, form, commit=True):
+        user.display_name = form.cleaned_data["display_name"]
+        return super().save_user(request, user, form, commit=commit)
