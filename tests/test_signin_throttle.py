@@ -42,7 +42,7 @@ def test_sign_in_sixth_failure_in_15_minutes_answers_429(client, reader):
     assert 895 <= int(response["Retry-After"]) <= 900
     assertContains(response, "Too many failed attempts to sign in", status_code=429)
     assertContains(response, "try again in 15 minutes", status_code=429)
-    assertContains(response, 'name="username"', status_code=429)
+    assertContains(response, 'name="login"', status_code=429)
 
 
 def test_sign_in_while_throttled_refuses_even_the_right_password(client, reader):
@@ -149,22 +149,31 @@ def test_sign_in_forwarded_for_is_ignored_from_an_untrusted_address(reader):
     }
 
 
-def test_admin_sign_in_is_throttled_too(client, moderator):
-    for _ in range(5):
-        client.post(
-            "/admin/login/",
-            {"username": "moderator", "password": "wrong"},
-            HTTP_X_FORWARDED_FOR=ATTACKER,
-        )
-
-    response = client.post(
+def test_admin_sign_in_is_the_sites_so_the_throttle_has_no_side_door(
+    client, moderator
+):
+    page = client.get("/admin/login/?next=/admin/comments/comment/")
+    posted = client.post(
         "/admin/login/",
         {"username": "moderator", "password": PASSWORD},
         HTTP_X_FORWARDED_FOR=ATTACKER,
     )
 
-    assert response.status_code == 200
+    assert page.status_code == 302
+    assert page["Location"] == (
+        "/accounts/login/?next=%2Fadmin%2Fcomments%2Fcomment%2F"
+    )
+    assert posted.status_code == 302
+    assert posted["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
+
+
+def test_sign_in_by_email_address_is_throttled_per_address_too(client, reader):
+    fail(client, 5, username=reader.email)
+
+    response = sign_in(client, reader.email, PASSWORD)
+
+    assert response.status_code == 429
 
 
 @pytest.mark.parametrize(
