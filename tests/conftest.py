@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -40,11 +41,16 @@ def _empty_cache():
 
 @pytest.fixture
 def make_reader(db):
-    def make(username="reader", display_name="Reader", **extra):
+    def make(username="reader", display_name="Reader", email_verified=True, **extra):
         extra.setdefault("email", f"{username.replace(' ', '.')}@example.com")
-        return User.objects.create_user(
+        user = User.objects.create_user(
             username=username, password=PASSWORD, display_name=display_name, **extra
         )
+        # As a sign-up leaves it: allauth's record of the address.
+        EmailAddress.objects.create(
+            user=user, email=user.email.lower(), primary=True, verified=email_verified
+        )
+        return user
 
     return make
 

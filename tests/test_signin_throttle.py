@@ -144,14 +144,10 @@ def test_sign_in_forwarded_for_is_ignored_from_an_untrusted_address(reader):
     response = sign_in(client, "Paul3390", PASSWORD, address="192.0.2.99")
 
     assert response.status_code == 429
-    assert set(Attempt.objects.values_list("address", flat=True)) == {
-        "198.51.100.200"
-    }
+    assert set(Attempt.objects.values_list("address", flat=True)) == {"198.51.100.200"}
 
 
-def test_admin_sign_in_is_the_sites_so_the_throttle_has_no_side_door(
-    client, moderator
-):
+def test_admin_sign_in_is_the_sites_so_the_throttle_has_no_side_door(client, moderator):
     page = client.get("/admin/login/?next=/admin/comments/comment/")
     posted = client.post(
         "/admin/login/",
