@@ -108,7 +108,8 @@ def test_limit_refuses_the_attempt_after_the_last_allowed_one():
     second, _ = throttle.start(action, "203.0.113.5", "", limits)
     third, retry_after = throttle.start(action, "203.0.113.5", "", limits)
 
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert third is None
     assert 59 <= retry_after <= 60
     # The refused attempt is not kept: it does not prolong the cool-off.

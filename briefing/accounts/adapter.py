@@ -1,8 +1,7 @@
 """How allauth meets the site's own rules for readers' accounts."""
 
-from django.core.exceptions import ValidationError
-
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 
 from .models import User, username_validator
 

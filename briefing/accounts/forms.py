@@ -1,8 +1,7 @@
-from django import forms
-
 from allauth.account.forms import LoginForm, SignupForm
-from allauth.mfa.base.forms import AuthenticateForm
 from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm
+from django import forms
 
 from . import throttle
 from .antiautomation import SignUpTrap

@@ -1,13 +1,12 @@
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 
 from .models import User
 

@@ -24,14 +24,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 
+from allauth.account.auth_backends import AuthenticationBackend
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
-
-from allauth.account.auth_backends import AuthenticationBackend
 
 from briefing.text import skeleton
 

@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms.forms import NON_FIELD_ERRORS
@@ -6,8 +7,6 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, UpdateView
-
-from allauth.account import views as allauth_views
 
 from briefing.text import skeleton
 

@@ -3,10 +3,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
-
-from allauth.account.models import EmailAddress
 
 from briefing.accounts.models import User
 from briefing.models import Article
