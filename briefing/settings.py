@@ -62,8 +62,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "briefing.accounts.middleware.record_last_seen",
-    "briefing.accounts.middleware.require_staff_two_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "briefing.accounts.middleware.require_staff_two_factor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

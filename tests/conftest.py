@@ -2,10 +2,12 @@
 
 import itertools
 import re
+import time
 from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -193,3 +195,41 @@ def make_discussion(db):
         return comments
 
     return make
+
+
+def current_totp_code(secret: str) -> str:
+    """The code an authenticator app shows now (RFC 6238), by allauth's helpers."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def sign_in_with_password():
+    """Sign `user` in through the sign-in form, as a person does (allauth then
+    records when they last gave their password)."""
+
+    def sign_in(client, user, **extra):
+        return client.post(
+            "/accounts/login/", {"login": user.username, "password": PASSWORD}, **extra
+        )
+
+    return sign_in
+
+
+@pytest.fixture
+def with_totp(client, sign_in_with_password):
+    """Set up an authenticator app for `user` through the site's pages;
+    returns the secret."""
+
+    def set_up(user, client=client):
+        sign_in_with_password(client, user)
+        # Setting up two-factor asks for the password again.
+        client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+        client.get("/accounts/2fa/totp/activate/")
+        secret = client.session["mfa.totp.secret"]
+        response = client.post(
+            "/accounts/2fa/totp/activate/", {"code": current_totp_code(secret)}
+        )
+        assert response.status_code == 302, response.content
+        return secret
+
+    return set_up

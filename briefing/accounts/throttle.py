@@ -243,10 +243,11 @@ def _refuse_or_admit(
         forget_old_attempts()
         return None
     security_log.warning(
-        "%s throttled for %r from %s; retry after %d s",
+        "%s throttled from %s%s (limit %s); retry after %d s",
         Attempt.Action(action).label,
-        subject,
         address,
+        f" for {subject!r}" if subject else "",
+        ", ".join(f"{limit.count} per {limit.window}" for limit in limits),
         retry_after,
     )
     return Refusal(message.format(wait=_wait_text(retry_after)), retry_after)
