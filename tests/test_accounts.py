@@ -367,3 +367,62 @@ def test_signin_page_links_to_signup_and_password_reset(client):
     assertContains(response, 'href="/accounts/signup/?next=/articles/x/"')
     assertContains(response, 'href="/accounts/password/reset/"')
     assertNotContains(response, "Sign out")
+
+
+def test_signin_with_the_login_field_by_username_or_email_ignoring_case(
+    client, reader, caplog
+):
+    by_username = client.post(
+        "/accounts/login/", {"login": "paul3390", "password": PASSWORD}
+    )
+    client.post("/accounts/logout/")
+    by_email = client.post(
+        "/accounts/login/", {"login": "PAUL3390@example.com", "password": PASSWORD}
+    )
+
+    assertRedirects(by_username, "/", fetch_redirect_response=False)
+    assertRedirects(by_email, "/", fetch_redirect_response=False)
+    assert signed_in_user(client) == str(reader.pk)
+    assert "signed in: 'Paul3390' from 127.0.0.1" in [
+        record.getMessage() for record in caplog.records
+    ]
+
+
+def test_signin_by_a_username_that_holds_an_at_sign(client, make_reader):
+    user = make_reader("a.b@c+d-e_f", "Ab", email="ab@example.com")
+
+    response = client.post(
+        "/accounts/login/", {"login": "A.B@C+D-E_F", "password": PASSWORD}
+    )
+
+    assertRedirects(response, "/", fetch_redirect_response=False)
+    assert signed_in_user(client) == str(user.pk)
+
+
+def test_signin_page_sends_a_signed_in_reader_on(client, reader, article):
+    client.force_login(reader)
+
+    response = client.get(f"/accounts/login/?next={article.get_absolute_url()}")
+
+    assertRedirects(response, article.get_absolute_url())
+
+
+def test_signin_form_fields_are_login_and_password(client):
+    response = client.get("/accounts/login/")
+
+    assertContains(response, 'name="login"')
+    assertContains(response, 'name="password"')
+    assertContains(response, "Username or e-mail address")
+
+
+def test_signin_works_for_a_scripted_client_with_the_csrf_cookie(csrf_client, reader):
+    csrf_client.get("/accounts/login/")
+    token = csrf_client.cookies["csrftoken"].value
+
+    response = csrf_client.post(
+        "/accounts/login/",
+        {"login": "Paul3390", "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
+
+    assertRedirects(response, "/", fetch_redirect_response=False)
+    assert signed_in_user(csrf_client) == str(reader.pk)
