@@ -126,7 +126,7 @@ class Server:
             try:
                 with urllib.request.urlopen(f"{self.base_url}/healthz", timeout=2):
                     return
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"gunicorn did not answer:\n{self.log.read_text()}")
