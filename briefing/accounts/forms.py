@@ -29,6 +29,8 @@ class SignUpForm(SignUpTrap, SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["username", "display_name", "email"])
+        self.fields["email"].label = "Email address"
+        self.fields["password2"].label = "Password confirmation"
         for name in ("username", "display_name", "email", "password1", "password2"):
             # Labels and help texts say what to type; placeholders only
             # repeat them, and vanish as soon as one types.
@@ -53,7 +55,9 @@ class SignInForm(LoginForm):
             kwargs["data"] = data
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Username or e-mail address"
-        self.fields["login"].widget.attrs["autocomplete"] = "username"
+        self.fields["login"].widget.attrs.update(
+            autocomplete="username", autofocus=True
+        )
         # The page links to the password reset already.
         self.fields["password"].help_text = ""
         for field in self.fields.values():

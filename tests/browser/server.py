@@ -43,7 +43,7 @@ def free_port() -> int:
 class Server:
     """A gunicorn serving Briefing, and a way to run code against its database."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, **env: str):
         self.folder = folder
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -65,6 +65,7 @@ class Server:
             "BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": "2",
             "PYTHONDONTWRITEBYTECODE": "1",
+            **env,
         }
 
     def manage(self, *args: str) -> str:
