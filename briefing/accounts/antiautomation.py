@@ -66,10 +66,15 @@ class SignUpLimit:
             )
         return super().form_invalid(form)
 
-    def form_valid(self, form):
+    def refused(self, form):
+        """Count this sign-up; the 429 answer if it is one too many, else None.
+
+        Called outside the sign-up's transaction: the attempt must be
+        committed before it is counted for the limit to hold across workers.
+        """
         refusal = throttle.sign_up_refusal(self.request)
         if refusal is None:
-            return super().form_valid(form)
+            return None
         form.add_error(None, refusal.message)
         response = self.render_to_response(self.get_context_data(form=form), status=429)
         response["Retry-After"] = str(refusal.retry_after)

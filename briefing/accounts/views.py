@@ -1,6 +1,7 @@
 from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.forms.forms import NON_FIELD_ERRORS
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
@@ -11,6 +12,7 @@ from django.views.generic import DetailView, UpdateView
 from briefing.text import skeleton
 
 from . import throttle
+from .adapter import USERNAME_TAKEN
 from .antiautomation import SignUpLimit
 from .forms import AccountForm
 from .models import User
@@ -29,6 +31,18 @@ def _refused(view, form, refusal: throttle.Refusal):
 class SignUpView(SignUpLimit, allauth_views.SignupView):
     """allauth's sign-up: creates the reader, mails one verification link,
     signs them in and sends them back to `next` when it points at this site."""
+
+    def form_valid(self, form):
+        if refused := self.refused(form):
+            return refused
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except IntegrityError:
+            # Two sign-ups raced for the same (or a look-alike) username; the
+            # adapter's check saw neither, the unique username_key caught it.
+            form.add_error("username", USERNAME_TAKEN)
+            return self.form_invalid(form)
 
 
 class SignInView(allauth_views.LoginView):
