@@ -17,7 +17,8 @@ def two_browsers(reader, sign_in_with_password):
     laptop = Client(HTTP_USER_AGENT="Laptop browser")
     phone = Client(HTTP_USER_AGENT="Phone browser")
     sign_in_with_password(laptop, reader)
-    sign_in_with_password(phone, reader)
+    # Behind the trusted proxy: the address it forwards is the phone's.
+    sign_in_with_password(phone, reader, HTTP_X_FORWARDED_FOR="203.0.113.7")
     return laptop, phone
 
 
@@ -28,6 +29,7 @@ def test_sessions_page_lists_where_the_reader_is_signed_in(two_browsers):
 
     assertContains(response, "Laptop browser")
     assertContains(response, "Phone browser")
+    assertContains(response, "<td>203.0.113.7</td>", html=True)
     assertContains(response, "(this one)", count=1)
     assertContains(response, "Sign out everywhere else")
 

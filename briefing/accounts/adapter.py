@@ -3,6 +3,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
 
+from .addresses import client_address
 from .models import User, username_validator
 
 USERNAME_TAKEN = (
@@ -19,6 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if not shallow and User.objects.looking_like(username).exists():
             raise ValidationError(USERNAME_TAKEN, code="unique")
         return username
+
+    def get_client_ip(self, request) -> str:
+        """The site's one notion of the client's address (the sessions list
+        shows it): X-Forwarded-For believed only from trusted proxies."""
+        return client_address(request)
 
     def save_user(self, request, user, form, commit=True):
         user.display_name = form.cleaned_data["display_name"]
