@@ -3,9 +3,13 @@ server the test starts (aiosmtpd), with staff two-factor on: a newcomer signs
 up from an article and verifies their address from the mail; a moderator
 sets up an authenticator app and opens the admin."""
 
+import http.cookiejar
 import re
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from email import message_from_bytes
 from email.policy import default as default_policy
 from urllib.parse import urlsplit
@@ -188,3 +192,36 @@ EmailAddress.objects.create(
     page.locator("main").get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: _path(url) == "/admin/")
     assert accounts_server.errors_logged() == []
+
+
+def test_scripted_client_signs_in_over_plain_http(accounts_server):
+    """As `make run` serves it: a script keeps the CSRF cookie and posts the
+    form, with no browser."""
+    accounts_server.python(
+        """
+from briefing.accounts.models import User
+User.objects.create_user(username="Scripted", email="s@example.com", password=data["password"])
+""",
+        password=PASSWORD,
+    )
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(cookies), _NoRedirects
+    )
+    opener.open(f"{accounts_server.base_url}/accounts/login/", timeout=30)
+    token = next(cookie.value for cookie in cookies if cookie.name == "csrftoken")
+
+    form = urllib.parse.urlencode(
+        {"login": "scripted", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    ).encode()
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(f"{accounts_server.base_url}/accounts/login/", form, timeout=30)
+
+    assert redirect.value.code == 302
+    assert redirect.value.headers["Location"] == "/"
+    assert "sessionid" in {cookie.name for cookie in cookies}
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
