@@ -174,7 +174,10 @@ ACCOUNT_RATE_LIMITS = False
 USERSESSIONS_ADAPTER = "briefing.accounts.security_log.UserSessionsAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Briefing"
-MFA_FORMS = {"authenticate": "briefing.accounts.forms.TwoFactorForm"}
+MFA_FORMS = {
+    "authenticate": "briefing.accounts.forms.TwoFactorForm",
+    "reauthenticate": "briefing.accounts.forms.TwoFactorReauthenticateForm",
+}
 # on: staff must verify their address and set up two-factor sign-in (TOTP)
 # before any admin page opens. Off in the demo, so it can be tried at once.
 BRIEFING_STAFF_2FA = env.bool("BRIEFING_STAFF_2FA", default=False)

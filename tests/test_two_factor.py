@@ -189,3 +189,18 @@ def test_staff_2fa_asks_staff_for_a_code_at_each_sign_in(
     # Until the code is given the admin stays closed: it asks for the code.
     assert admin.redirect_chain[-1][0] == "/accounts/2fa/authenticate/"
     assert "_auth_user_id" not in client.session
+
+
+def test_two_factor_reauthentication_codes_are_limited_too(client, reader, with_totp):
+    secret = with_totp(reader)
+
+    wrong = [
+        client.post("/accounts/2fa/reauthenticate/", {"code": "000000"})
+        for _ in range(throttle.TWO_FACTOR_FAILURES_PER_READER)
+    ]
+    refused = client.post(
+        "/accounts/2fa/reauthenticate/", {"code": current_totp_code(secret)}
+    )
+
+    assert all(response.context["form"].has_error("code") for response in wrong)
+    assertContains(refused, "Too many wrong codes")

@@ -1,6 +1,6 @@
 from allauth.account.forms import LoginForm, SignupForm
 from allauth.core import context
-from allauth.mfa.base.forms import AuthenticateForm
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 
 from . import throttle
@@ -64,9 +64,10 @@ class SignInForm(LoginForm):
             field.widget.attrs.pop("placeholder", None)
 
 
-class TwoFactorForm(AuthenticateForm):
-    """allauth's two-factor code at sign-in, counted by the site's throttle
-    (allauth's own limit counts in the cache, and is off)."""
+class ThrottledCode:
+    """Form mixin for allauth's two-factor code forms: each code counted by
+    the site's throttle before it is checked (allauth's own limit counts in
+    the cache, and is off)."""
 
     def clean_code(self):
         refusal = throttle.two_factor_refusal(context.request, self.user)
@@ -75,6 +76,14 @@ class TwoFactorForm(AuthenticateForm):
         code = super().clean_code()
         throttle.two_factor_succeeded(self.user)
         return code
+
+
+class TwoFactorForm(ThrottledCode, AuthenticateForm):
+    """The code asked for at sign-in."""
+
+
+class TwoFactorReauthenticateForm(ThrottledCode, ReauthenticateForm):
+    """The code asked for again before a sensitive change."""
 
 
 class AccountForm(forms.ModelForm):
