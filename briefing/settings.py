@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "briefing.accounts.middleware.record_last_seen",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "briefing.accounts.middleware.require_staff_two_factor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -133,11 +134,11 @@ CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'ca
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
-# Every password sign-in (the site's and the admin's) passes the throttle.
-# ModelBackend stays listed so that sessions opened without a password (just
-# after signing up) name a backend that exists.
+# Every password sign-in (the site's, and so the admin's) passes the
+# throttle. ModelBackend stays listed so that sessions opened without a
+# password (just after signing up) name a backend that exists.
 AUTHENTICATION_BACKENDS = [
-    "briefing.accounts.throttle.ThrottledModelBackend",
+    "briefing.accounts.throttle.ThrottledAuthenticationBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -150,9 +151,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "briefing:front_page"
 LOGOUT_REDIRECT_URL = "briefing:front_page"
+
+# Accounts: django-allauth (sign-up, sign-in, e-mail verification, passwords,
+# two-factor sign-in, sessions), with the site's username rule (the adapter).
+ACCOUNT_ADAPTER = "briefing.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "briefing.accounts.forms.SignUpForm",
+    "login": "briefing.accounts.forms.SignInForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+# Until the address is verified the reader reads and posts, but no
+# notification is mailed to it.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
+# One address per reader; a new one replaces it once verified.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Briefing: "
+# allauth's limits count in the cache, which on a file cache is not atomic;
+# briefing.accounts.throttle counts every limited action in the database.
+ACCOUNT_RATE_LIMITS = False
+USERSESSIONS_ADAPTER = "briefing.accounts.security_log.UserSessionsAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Briefing"
+MFA_FORMS = {
+    "authenticate": "briefing.accounts.forms.TwoFactorForm",
+    "reauthenticate": "briefing.accounts.forms.TwoFactorReauthenticateForm",
+}
+# on: staff must verify their address and set up two-factor sign-in (TOTP)
+# before any admin page opens. Off in the demo, so it can be tried at once.
+BRIEFING_STAFF_2FA = env.bool("BRIEFING_STAFF_2FA", default=False)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Europe/Moscow")
@@ -238,6 +273,8 @@ if HTTPS:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    # Links in account mails (verification, password reset).
+    ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -1,11 +1,15 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import views
-from .accounts.signin import SignInView, ThrottledPasswordResetView
+from .accounts.urls import allauth_overrides
 from .feeds import LatestArticlesFeed
 from .sitemaps import ArticleSitemap
+
+# The admin's sign-in is the site's (throttled, two-factor): no side door.
+admin.site.login = secure_admin_login(admin.site.login)
 
 briefing_patterns = [
     path("", views.FrontPageView.as_view(), name="front_page"),
@@ -19,14 +23,8 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("notifications.urls")),
     path("", include("briefing.accounts.urls")),
-    # Throttled sign-in; Django's own views serve the rest of accounts/.
-    path("accounts/login/", SignInView.as_view(), name="login"),
-    path(
-        "accounts/password_reset/",
-        ThrottledPasswordResetView.as_view(),
-        name="password_reset",
-    ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(allauth_overrides)),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -67,11 +68,16 @@ def _empty_cache():
 
 @pytest.fixture
 def make_reader(db):
-    def make(username="reader", display_name="Reader", **extra):
+    def make(username="reader", display_name="Reader", email_verified=True, **extra):
         extra.setdefault("email", f"{username.replace(' ', '.')}@example.com")
-        return User.objects.create_user(
+        user = User.objects.create_user(
             username=username, password=PASSWORD, display_name=display_name, **extra
         )
+        # As a sign-up leaves it: allauth's record of the address.
+        EmailAddress.objects.create(
+            user=user, email=user.email.lower(), primary=True, verified=email_verified
+        )
+        return user
 
     return make
 
@@ -249,8 +255,8 @@ def verify_address(db):
     def verify(user):
         EmailAddress.objects.update_or_create(
             user=user,
-            email=user.email,
-            defaults={"primary": True, "verified": True},
+            primary=True,
+            defaults={"email": user.email.lower(), "verified": True},
         )
         return user
 
@@ -438,3 +444,41 @@ class MailSite:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def current_totp_code(secret: str) -> str:
+    """The code an authenticator app shows now (RFC 6238), by allauth's helpers."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def sign_in_with_password():
+    """Sign `user` in through the sign-in form, as a person does (allauth then
+    records when they last gave their password)."""
+
+    def sign_in(client, user, **extra):
+        return client.post(
+            "/accounts/login/", {"login": user.username, "password": PASSWORD}, **extra
+        )
+
+    return sign_in
+
+
+@pytest.fixture
+def with_totp(client, sign_in_with_password):
+    """Set up an authenticator app for `user` through the site's pages;
+    returns the secret."""
+
+    def set_up(user, client=client):
+        sign_in_with_password(client, user)
+        # Setting up two-factor asks for the password again.
+        client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+        client.get("/accounts/2fa/totp/activate/")
+        secret = client.session["mfa.totp.secret"]
+        response = client.post(
+            "/accounts/2fa/totp/activate/", {"code": current_totp_code(secret)}
+        )
+        assert response.status_code == 302, response.content
+        return secret
+
+    return set_up

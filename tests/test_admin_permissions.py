@@ -92,7 +92,7 @@ def test_moderator_opens_a_comment_and_the_settings(
         "/admin/accounts/user/add/",
         "/admin/auth/group/",
         "/admin/auth/group/add/",
-        "/admin/accounts/failedsignin/",
+        "/admin/accounts/attempt/",
     ],
 )
 def test_moderator_gets_403_outside_the_discussion(moderator_client, url):

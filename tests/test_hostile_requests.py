@@ -62,11 +62,16 @@ def public_urls(world) -> list[str]:
         "/accounts/login/",
         "/accounts/settings/",
         "/accounts/password_change/",
-        "/accounts/password_change/done/",
         "/accounts/password_reset/",
-        "/accounts/password_reset/done/",
-        "/accounts/reset/MQ/set-password/",
-        "/accounts/reset/done/",
+        "/accounts/password/change/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/done/",
+        "/accounts/password/reset/key/1-set-password/",
+        "/accounts/password/reset/key/done/",
+        "/accounts/email/",
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/accounts/sessions/",
         f"/users/{world.reader.username}/",
         "/admin/",
         "/admin/login/",
@@ -190,7 +195,7 @@ def test_hostile_oversized_form_answers_400_on_every_url(world):
     first: a 3 MB form is refused there, whatever the URL."""
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     client.force_login(world.reader)
-    client.get("/accounts/login/")
+    client.get("/accounts/settings/")
     token = client.cookies["csrftoken"].value
     big = {"csrfmiddlewaretoken": token, "body": "x" * THREE_MB}
 
@@ -216,14 +221,15 @@ def test_hostile_oversized_form_answers_400_where_a_form_is_read(visitor, world)
     public_forms = [
         "/accounts/signup/",
         "/accounts/login/",
-        "/accounts/password_reset/",
+        "/accounts/password/reset/",
     ]
     readers_forms = [
         f"/articles/{slug}/comments/",
         f"/comments/{world.own.pk}/edit/",
         f"/comments/{world.foreign.pk}/report/",
         "/accounts/settings/",
-        "/accounts/password_change/",
+        "/accounts/password/change/",
+        "/accounts/email/",
     ]
     big = {"body": "x" * THREE_MB}
 
@@ -340,8 +346,10 @@ def test_hostile_posts_without_csrf_token_answer_403(
         "/accounts/login/",
         "/accounts/logout/",
         "/accounts/settings/",
-        "/accounts/password_change/",
-        "/accounts/password_reset/",
+        "/accounts/password/change/",
+        "/accounts/password/reset/",
+        "/accounts/email/",
+        "/accounts/sessions/",
         "/admin/login/",
     ]
 

@@ -142,11 +142,15 @@ def test_signup_trap_and_limit_are_security_events(client, monkeypatch, caplog):
             {**form, "username": name, "email": f"{name}@example.com"},
             **address,
         )
+        client.post("/accounts/logout/")
 
     events = security_events(caplog)
     assert events[0] == "sign-up refused from 203.0.113.9: the trap field was filled in"
-    assert events[1].startswith("sign-up throttled from 203.0.113.9: 2 sign-ups")
-    assert len(events) == 2
+    assert events[1] == "signed in: 'first' from 203.0.113.9"
+    assert events[2].startswith(
+        "sign-up throttled from 203.0.113.9 (limit 1 per 1:00:00); retry after"
+    )
+    assert len(events) == 3
 
 
 def test_moderation_decisions_are_security_events(

@@ -8,7 +8,7 @@ from briefing.accounts import throttle
 
 pytestmark = pytest.mark.django_db
 
-RESET = "/accounts/password_reset/"
+RESET = "/accounts/password/reset/"
 
 
 def ask_for_reset(client, email, address):

@@ -7,8 +7,8 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
-from briefing.accounts import throttle
-from briefing.accounts.models import FailedSignIn
+from briefing.accounts import addresses, throttle
+from briefing.accounts.models import Attempt
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_sign_in_sixth_failure_in_15_minutes_answers_429(client, reader):
     assert 895 <= int(response["Retry-After"]) <= 900
     assertContains(response, "Too many failed attempts to sign in", status_code=429)
     assertContains(response, "try again in 15 minutes", status_code=429)
-    assertContains(response, 'name="username"', status_code=429)
+    assertContains(response, 'name="login"', status_code=429)
 
 
 def test_sign_in_while_throttled_refuses_even_the_right_password(client, reader):
@@ -61,13 +61,13 @@ def test_sign_in_failures_count_in_the_database_for_every_worker(client, reader)
     # or the process.
     response = sign_in(Client(), "Paul3390", PASSWORD)
 
-    assert FailedSignIn.objects.filter(address=ATTACKER).count() == 5
+    assert Attempt.objects.filter(address=ATTACKER).count() == 5
     assert response.status_code == 429
 
 
 def test_sign_in_cool_off_ends_when_the_failures_age_out(client, reader):
     fail(client, 5)
-    FailedSignIn.objects.update(
+    Attempt.objects.update(
         created_at=timezone.now() - throttle.SIGN_IN_WINDOW - timedelta(seconds=1)
     )
 
@@ -78,7 +78,7 @@ def test_sign_in_cool_off_ends_when_the_failures_age_out(client, reader):
 
 def test_sign_in_retry_after_counts_from_the_failure_that_must_age_out(client, reader):
     fail(client, 5)
-    oldest = FailedSignIn.objects.order_by("created_at").first()
+    oldest = Attempt.objects.order_by("created_at").first()
     oldest.created_at -= timedelta(minutes=10)
     oldest.save()
 
@@ -132,7 +132,7 @@ def test_sign_in_without_a_password_counts_no_failure(client, reader):
 
     response = sign_in(client, "Paul3390", PASSWORD)
 
-    assert FailedSignIn.objects.count() == 0
+    assert Attempt.objects.count() == 0
     assert response.status_code == 302
 
 
@@ -144,27 +144,32 @@ def test_sign_in_forwarded_for_is_ignored_from_an_untrusted_address(reader):
     response = sign_in(client, "Paul3390", PASSWORD, address="192.0.2.99")
 
     assert response.status_code == 429
-    assert set(FailedSignIn.objects.values_list("address", flat=True)) == {
-        "198.51.100.200"
-    }
+    assert set(Attempt.objects.values_list("address", flat=True)) == {"198.51.100.200"}
 
 
-def test_admin_sign_in_is_throttled_too(client, moderator):
-    for _ in range(5):
-        client.post(
-            "/admin/login/",
-            {"username": "moderator", "password": "wrong"},
-            HTTP_X_FORWARDED_FOR=ATTACKER,
-        )
-
-    response = client.post(
+def test_admin_sign_in_is_the_sites_so_the_throttle_has_no_side_door(client, moderator):
+    page = client.get("/admin/login/?next=/admin/comments/comment/")
+    posted = client.post(
         "/admin/login/",
         {"username": "moderator", "password": PASSWORD},
         HTTP_X_FORWARDED_FOR=ATTACKER,
     )
 
-    assert response.status_code == 200
+    assert page.status_code == 302
+    assert page["Location"] == (
+        "/accounts/login/?next=%2Fadmin%2Fcomments%2Fcomment%2F"
+    )
+    assert posted.status_code == 302
+    assert posted["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
+
+
+def test_sign_in_by_email_address_is_throttled_per_address_too(client, reader):
+    fail(client, 5, username=reader.email)
+
+    response = sign_in(client, reader.email, PASSWORD)
+
+    assert response.status_code == 429
 
 
 @pytest.mark.parametrize(
@@ -180,7 +185,7 @@ def test_admin_sign_in_is_throttled_too(client, moderator):
         ("127.0.0.1", "2001:db8::1", "2001:db8::1"),
         ("198.51.100.1", "203.0.113.5", "198.51.100.1"),
         ("::ffff:198.51.100.1", "", "198.51.100.1"),
-        ("", "203.0.113.5", throttle.UNKNOWN_ADDRESS),
+        ("", "203.0.113.5", addresses.UNKNOWN_ADDRESS),
     ],
 )
 def test_client_address_believes_forwarded_for_only_from_trusted_proxies(
@@ -191,4 +196,4 @@ def test_client_address_believes_forwarded_for_only_from_trusted_proxies(
         "/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded
     )
 
-    assert throttle.client_address(request) == expected
+    assert addresses.client_address(request) == expected

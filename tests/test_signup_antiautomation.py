@@ -1,14 +1,13 @@
 """Sign-up anti-automation: a trap field for scripts, a per-address limit."""
 
-import multiprocessing
-import time
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from briefing.accounts import throttle
-from briefing.accounts.models import User
+from briefing.accounts.models import Attempt, User
 
 pytestmark = pytest.mark.django_db
 
@@ -101,44 +100,30 @@ def test_signup_limit_is_lifted_with_the_rate_limits(client, settings):
     assert response.status_code == 302
 
 
-def test_count_hit_counts_within_a_window():
-    first = throttle.count_hit("test:window", timedelta(minutes=1))
-    second = throttle.count_hit("test:window", timedelta(minutes=1))
+def test_limit_refuses_the_attempt_after_the_last_allowed_one():
+    limits = [throttle.Limit(2, timedelta(minutes=1), throttle.Per.ADDRESS)]
+    action = Attempt.Action.SIGN_UP
 
-    assert first == (1, 60)
-    assert second[0] == 2
-    assert 59 <= second[1] <= 60
+    first, _ = throttle.start(action, "203.0.113.5", "", limits)
+    second, _ = throttle.start(action, "203.0.113.5", "", limits)
+    third, retry_after = throttle.start(action, "203.0.113.5", "", limits)
 
-
-def test_count_hit_opens_a_new_window_when_the_last_one_ends():
-    throttle.count_hit("test:window", timedelta(seconds=1))
-    throttle.count_hit("test:window", timedelta(seconds=1))
-    time.sleep(1.1)
-
-    hits = throttle.count_hit("test:window", timedelta(seconds=1))
-
-    assert hits == (1, 1)
+    assert first is not None
+    assert second is not None
+    assert third is None
+    assert 59 <= retry_after <= 60
+    # The refused attempt is not kept: it does not prolong the cool-off.
+    assert Attempt.objects.count() == 2
 
 
-def _hit_many(key: str, times: int, results) -> None:
-    results.extend(
-        [throttle.count_hit(key, timedelta(minutes=5))[0] for _ in range(times)]
-    )
+def test_limit_opens_again_when_the_attempts_age_out():
+    limits = [throttle.Limit(2, timedelta(minutes=1), throttle.Per.ADDRESS)]
+    action = Attempt.Action.SIGN_UP
+    for _ in range(2):
+        throttle.start(action, "203.0.113.5", "", limits)
+    Attempt.objects.update(created_at=timezone.now() - timedelta(seconds=61))
 
+    attempt, retry_after = throttle.start(action, "203.0.113.5", "", limits)
 
-def test_count_hit_is_atomic_across_worker_processes():
-    context = multiprocessing.get_context("fork")
-    with context.Manager() as manager:
-        results = manager.list()
-        workers = [
-            context.Process(target=_hit_many, args=("test:atomic", 50, results))
-            for _ in range(4)
-        ]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=60)
-
-        hits = sorted(results)
-
-    assert hits == list(range(1, 201))
+    assert attempt is not None
+    assert retry_after == 0

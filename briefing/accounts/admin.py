@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 
-from .models import FailedSignIn, User
+from .models import Attempt, User
 
 
 class ReaderCreationForm(AdminUserCreationForm):
@@ -43,8 +43,9 @@ class ReaderAdmin(UserAdmin):
     readonly_fields = ["last_seen", "last_login", "date_joined"]
 
 
-@admin.register(FailedSignIn)
-class FailedSignInAdmin(admin.ModelAdmin):
-    list_display = ["username_key", "address", "created_at"]
-    search_fields = ["username_key", "address"]
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ["action", "subject", "address", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["subject", "address"]
     date_hierarchy = "created_at"

@@ -7,6 +7,7 @@ from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.html import format_html
 
 from . import throttle
+from .addresses import client_address
 
 security_log = logging.getLogger("briefing.security")
 
@@ -53,26 +54,28 @@ class SignUpTrap:
 
 
 class SignUpLimit:
-    """View mixin for a sign-up CreateView: at most so many accounts per
+    """View mixin for allauth's SignupView: at most so many accounts per
     address per hour (429 with Retry-After after that), and trapped forms
     logged as security events."""
 
-    def post(self, request, *args, **kwargs):
-        self.object = None
-        form = self.get_form()
-        if not form.is_valid():
-            if form.has_error(NON_FIELD_ERRORS, "automated"):
-                security_log.warning(
-                    "sign-up refused from %s: the trap field was filled in",
-                    throttle.client_address(request),
-                )
-            return self.form_invalid(form)
-        refusal = throttle.sign_up_refusal(request)
-        if refusal is not None:
-            form.add_error(None, refusal.message)
-            response = self.render_to_response(
-                self.get_context_data(form=form), status=429
+    def form_invalid(self, form):
+        if form.has_error(NON_FIELD_ERRORS, "automated"):
+            security_log.warning(
+                "sign-up refused from %s: the trap field was filled in",
+                client_address(self.request),
             )
-            response["Retry-After"] = str(refusal.retry_after)
-            return response
-        return self.form_valid(form)
+        return super().form_invalid(form)
+
+    def refused(self, form):
+        """Count this sign-up; the 429 answer if it is one too many, else None.
+
+        Called outside the sign-up's transaction: the attempt must be
+        committed before it is counted for the limit to hold across workers.
+        """
+        refusal = throttle.sign_up_refusal(self.request)
+        if refusal is None:
+            return None
+        form.add_error(None, refusal.message)
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response

@@ -15,7 +15,7 @@ from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.utils import timezone
 
-from .models import DataExport, FailedSignIn, User
+from .models import Attempt, DataExport, User
 from .signals import account_erased
 
 security_log = logging.getLogger("briefing.security")
@@ -80,7 +80,8 @@ def erase_account(user: User) -> bool:
         Authenticator.objects.filter(user=user).delete()
         _end_sessions(user)
         DataExport.objects.filter(reader=user).delete()
-        FailedSignIn.objects.filter(username_key=user.username_key).delete()
+        # Sign-ins name the username's skeleton, other limited actions the reader.
+        Attempt.objects.filter(subject__in=[user.username_key, str(user.pk)]).delete()
         user.groups.clear()
         user.user_permissions.clear()
         # Unique and unguessable, so the old username is free for anyone and

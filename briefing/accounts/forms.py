@@ -1,8 +1,9 @@
+from allauth.account.forms import LoginForm, SignupForm
+from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
 
-from briefing.text import skeleton
-
+from . import throttle
 from .antiautomation import SignUpTrap
 from .models import BIDI_CONTROLS, User
 
@@ -16,43 +17,85 @@ def clean_display_name(value: str) -> str:
     return value
 
 
-class SignUpForm(SignUpTrap, BaseUserCreationForm):
-    taken_message = (
-        "A reader with that username, or one that looks the same, already exists."
-    )
+class SignUpForm(SignUpTrap, SignupForm):
+    """allauth's sign-up, with the display name and the trap field."""
 
-    class Meta:
-        model = User
-        fields = ["username", "display_name", "email"]
-        help_texts = {"display_name": "Shown beside your username, e.g. “Paul”."}
+    display_name = forms.CharField(
+        label="Display name",
+        max_length=User._meta.get_field("display_name").max_length,
+        help_text="Shown beside your username, e.g. “Paul”.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-        self.fields["display_name"].required = True
-
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        # Unique ignoring case and look-alike letters: "paul3390" or a
-        # "Paul3390" spelt with Cyrillic letters would pose as him.
-        if User.objects.filter(username_key=skeleton(username)).exists():
-            raise forms.ValidationError(self.taken_message, code="unique")
-        return username
+        self.order_fields(["username", "display_name", "email"])
+        self.fields["email"].label = "Email address"
+        self.fields["password2"].label = "Password confirmation"
+        for name in ("username", "display_name", "email", "password1", "password2"):
+            # Labels and help texts say what to type; placeholders only
+            # repeat them, and vanish as soon as one types.
+            self.fields[name].widget.attrs.pop("placeholder", None)
 
     def clean_display_name(self):
         return clean_display_name(self.cleaned_data["display_name"])
 
 
+class SignInForm(LoginForm):
+    """allauth's sign-in (field `login`: a username or an e-mail address).
+
+    A form that posts `username`, as Django's own sign-in form named it,
+    works too: scripts written against the old form keep signing in.
+    """
+
+    def __init__(self, *args, **kwargs):
+        data = kwargs.get("data")
+        if data is not None and "login" not in data and "username" in data:
+            data = data.copy()
+            data["login"] = data["username"]
+            kwargs["data"] = data
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or e-mail address"
+        self.fields["login"].widget.attrs.update(
+            autocomplete="username", autofocus=True
+        )
+        # The page links to the password reset already.
+        self.fields["password"].help_text = ""
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
+
+
+class ThrottledCode:
+    """Form mixin for allauth's two-factor code forms: each code counted by
+    the site's throttle before it is checked (allauth's own limit counts in
+    the cache, and is off)."""
+
+    def clean_code(self):
+        refusal = throttle.two_factor_refusal(context.request, self.user)
+        if refusal is not None:
+            raise forms.ValidationError(refusal.message, code="throttled")
+        code = super().clean_code()
+        throttle.two_factor_succeeded(self.user)
+        return code
+
+
+class TwoFactorForm(ThrottledCode, AuthenticateForm):
+    """The code asked for at sign-in."""
+
+
+class TwoFactorReauthenticateForm(ThrottledCode, ReauthenticateForm):
+    """The code asked for again before a sensitive change."""
+
+
 class AccountForm(forms.ModelForm):
-    """The reader's own display name and e-mail; nothing else is reachable."""
+    """The reader's own display name; nothing else is reachable (the e-mail
+    address changes at /accounts/email/, where it is verified again)."""
 
     class Meta:
         model = User
-        fields = ["display_name", "email"]
+        fields = ["display_name"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
         self.fields["display_name"].required = True
 
     def clean_display_name(self):

@@ -1,5 +1,11 @@
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import User
@@ -19,6 +25,41 @@ def record_last_seen(get_response):
             if user.last_seen is None or now - user.last_seen >= LAST_SEEN_RESOLUTION:
                 User.objects.filter(pk=user.pk).update(last_seen=now)
                 user.last_seen = now
+        return get_response(request)
+
+    return middleware
+
+
+def require_staff_two_factor(get_response):
+    """With BRIEFING_STAFF_2FA on, no admin page opens for a staff member
+    until their address is verified and two-factor sign-in (TOTP) is set up:
+    they are sent to do that first. Pages other than the admin's cost nothing.
+    """
+
+    def middleware(request):
+        user = request.user
+        if (
+            settings.BRIEFING_STAFF_2FA
+            and user.is_authenticated
+            and user.is_staff
+            and request.path.startswith(reverse("admin:index"))
+        ):
+            if not EmailAddress.objects.filter(user=user, verified=True).exists():
+                messages.warning(
+                    request,
+                    "Staff must verify their e-mail address before using the "
+                    "admin: follow the link in the mail we sent, or send it again.",
+                )
+                return redirect("account_email")
+            if not Authenticator.objects.filter(
+                user=user, type=Authenticator.Type.TOTP
+            ).exists():
+                messages.warning(
+                    request,
+                    "Staff must set up two-factor sign-in before using the "
+                    "admin: add an authenticator app below.",
+                )
+                return redirect("mfa_activate_totp")
         return get_response(request)
 
     return middleware

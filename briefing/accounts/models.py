@@ -55,6 +55,12 @@ class ReaderManager(UserManager):
         """Sign-in ignores case and look-alike letters."""
         return self.get(username_key=skeleton(username))
 
+    def looking_like(self, username: str):
+        """Readers whose username is the same as `username` ignoring case and
+        look-alike letters: "paul3390", or "Paul3390" spelt with Cyrillic
+        letters, would pose as "Paul3390"."""
+        return self.filter(username_key=skeleton(username))
+
     def due_for_erasure(self):
         """Readers who asked to delete their account, once the grace is over
         (and not cancelled, nor erased already)."""
@@ -149,22 +155,40 @@ class User(AbstractUser):
         return f"{self.username} ({self.get_short_name()})"
 
 
-class FailedSignIn(models.Model):
-    """One failed sign-in, counted by the throttle across workers and instances."""
+class Attempt(models.Model):
+    """One attempt at an action that is limited per address (and per reader):
+    a sign-in, a sign-up, a password reset, a verification mail, a two-factor
+    code. Counted by `throttle` in the database, so the limits hold across
+    every worker and instance, with or without Redis."""
 
-    username_key = models.CharField(max_length=150)
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "sign-in"
+        SIGN_UP = "sign_up", "sign-up"
+        PASSWORD_RESET = "password_reset", "password reset"
+        VERIFICATION_MAIL = "verification_mail", "verification mail"
+        TWO_FACTOR = "two_factor", "two-factor code"
+
+    action = models.CharField(max_length=20, choices=Action, default=Action.SIGN_IN)
+    # Whom the attempt was about: a username's skeleton, an address, a reader.
+    subject = models.CharField(max_length=254, blank=True)
     address = models.GenericIPAddressField()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["username_key", "created_at"]),
-            models.Index(fields=["address", "created_at"]),
+            models.Index(
+                fields=["action", "subject", "created_at"],
+                name="accounts_attempt_subject",
+            ),
+            models.Index(
+                fields=["action", "address", "created_at"],
+                name="accounts_attempt_address",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.username_key} from {self.address} at {self.created_at}"
+        return f"{self.get_action_display()} {self.subject} from {self.address} at {self.created_at}"
 
 
 class DataExport(models.Model):

@@ -1,10 +1,11 @@
+from allauth.account import views as allauth_views
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import RedirectURLMixin
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -13,45 +14,89 @@ from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, DetailView, UpdateView
+from django.views.generic import DetailView, UpdateView
 
 from briefing.text import skeleton
 
-from . import erasure
+from . import erasure, throttle
+from .adapter import USERNAME_TAKEN
 from .antiautomation import SignUpLimit
 from .export import ExportLimitReached, export_account
-from .forms import AccountForm, DeleteAccountForm, SignUpForm
+from .forms import AccountForm, DeleteAccountForm
 from .models import User
 
 
-class SignUpView(SignUpLimit, RedirectURLMixin, CreateView):
-    """Create a reader, sign them in and send them back where they came from.
+def _refused(view, form, refusal: throttle.Refusal):
+    """The form again with the refusal, as 429 with Retry-After."""
+    form.errors[NON_FIELD_ERRORS] = form.error_class(
+        [refusal.message], error_class="nonfield"
+    )
+    response = view.render_to_response(view.get_context_data(form=form), status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
-    `next` is honoured only when it points at this site (RedirectURLMixin).
-    """
 
-    form_class = SignUpForm
-    template_name = "accounts/signup.html"
-    next_page = reverse_lazy("briefing:front_page")
-
-    def get_context_data(self, **kwargs):
-        # Only a `next` that passed the safety check goes back into the form.
-        return super().get_context_data(
-            **kwargs, **{self.redirect_field_name: self.get_redirect_url()}
-        )
+class SignUpView(SignUpLimit, allauth_views.SignupView):
+    """allauth's sign-up: creates the reader, mails one verification link,
+    signs them in and sends them back to `next` when it points at this site."""
 
     def form_valid(self, form):
+        if refused := self.refused(form):
+            return refused
         try:
             with transaction.atomic():
-                user = form.save()
+                return super().form_valid(form)
         except IntegrityError:
             # Two sign-ups raced for the same (or a look-alike) username; the
-            # form's check saw neither, the unique username_key caught it.
-            form.add_error("username", form.taken_message)
+            # adapter's check saw neither, the unique username_key caught it.
+            form.add_error("username", USERNAME_TAKEN)
             return self.form_invalid(form)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, f"Welcome to Briefing, {user.get_short_name()}.")
-        return redirect(self.get_success_url())
+
+
+class SignInView(allauth_views.LoginView):
+    """allauth's sign-in (`login` and `password`); `?next=` is honoured when
+    it points at this site, and a signed-in reader is sent on at once.
+
+    Failed attempts are counted by `throttle.ThrottledAuthenticationBackend`,
+    which refuses an attempt before checking its password once there have been
+    too many. This view turns that refusal into 429 with Retry-After.
+    """
+
+    def form_invalid(self, form):
+        refusal = getattr(self.request, "sign_in_refusal", None)
+        if refusal is None:
+            return super().form_invalid(form)
+        # The form's own message ("not correct") would be wrong: the password
+        # was not checked at all.
+        return _refused(self, form, refusal)
+
+
+sign_out = require_POST(allauth_views.LogoutView.as_view())
+
+
+class PasswordResetView(allauth_views.PasswordResetView):
+    """allauth's password reset, limited per client address (429 after that)."""
+
+    def form_valid(self, form):
+        refusal = throttle.password_reset_refusal(self.request)
+        if refusal is None:
+            return super().form_valid(form)
+        return _refused(self, form, refusal)
+
+
+class EmailView(allauth_views.EmailView):
+    """allauth's e-mail address page; each verification mail it sends (for a
+    new address or asked for again) is counted per reader."""
+
+    def post(self, request, *args, **kwargs):
+        if "action_add" in request.POST or "action_send" in request.POST:
+            refusal = throttle.verification_mail_refusal(request)
+            if refusal is not None:
+                self.object = None
+                form = self.get_form()
+                form.is_valid()
+                return _refused(self, form, refusal)
+        return super().post(request, *args, **kwargs)
 
 
 class ProfileView(DetailView):
@@ -76,7 +121,7 @@ class ProfileView(DetailView):
 
 @method_decorator(login_required, name="dispatch")
 class AccountView(UpdateView):
-    """A reader changes their own display name and e-mail (never anyone else's)."""
+    """A reader changes their own display name (never anyone else's)."""
 
     form_class = AccountForm
     template_name = "accounts/account.html"

@@ -36,7 +36,7 @@ for line in sys.stdin:
 class Server:
     """A gunicorn serving Briefing, and a way to run code against its database."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, **env: str):
         self.folder = folder
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -53,6 +53,7 @@ class Server:
             # The access log shows which requests answered 5xx.
             GUNICORN_ACCESS_LOG="-",
             PYTHONDONTWRITEBYTECODE="1",
+            **env,
         )
 
     def manage(self, *args: str) -> str:
@@ -88,7 +89,7 @@ class Server:
     def start(self) -> None:
         prepare_site(self.env)
         self.gunicorn = Gunicorn(self.env, self.port, 2, self.log)
-        self.gunicorn.wait_ready(timeout=30)
+        self.gunicorn.wait_ready(timeout=60)
 
     def stop(self) -> None:
         if self.agent and self.agent.poll() is None:

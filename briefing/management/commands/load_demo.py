@@ -3,6 +3,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -13,13 +14,31 @@ from comments.models import Comment, Status
 DEMO_CONTENT = Path(__file__).resolve().parents[2] / "demo_content.json"
 
 
+def _demo_address(username: str) -> str:
+    # example.com is reserved (RFC 2606): no mail to it reaches anyone.
+    return f"{username.lower().replace(' ', '.')}@example.com"
+
+
 def _reader(username: str, display_name: str, **extra) -> User:
     reader, created = User.objects.get_or_create(
-        username=username, defaults={"display_name": display_name, **extra}
+        username=username,
+        defaults={
+            "display_name": display_name,
+            "email": _demo_address(username),
+            **extra,
+        },
     )
     if created:
         reader.set_unusable_password()
         reader.save(update_fields=["password"])
+    if reader.email:
+        # The demo readers' addresses count as verified, as a real reader's
+        # would after following the link (notifications go only to those).
+        EmailAddress.objects.update_or_create(
+            user=reader,
+            email=reader.email.lower(),
+            defaults={"primary": True, "verified": True},
+        )
     return reader
 
 
