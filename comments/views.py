@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from briefing.models import Article
 
@@ -38,15 +38,19 @@ def _refuse(request, template, context, refusal: moderation.PostingRefused):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request, slug):
     """Post a comment or a reply under a published article.
 
     Success redirects to the new comment's anchor; a refused post stores
     nothing and shows the article again with the typed text and the reason
-    (429 with Retry-After for the rate limit).
+    (429 with Retry-After for the rate limit). GET is the address a failed
+    post leaves in the address bar, reloaded or bookmarked: it leads to the
+    discussion.
     """
     article = get_object_or_404(Article.objects.published(), slug=slug)
+    if request.method != "POST":
+        return redirect(f"{article.get_absolute_url()}#comments")
     if not request.user.is_authenticated:
         return redirect_to_login(f"{article.get_absolute_url()}#comments")
     form = CommentForm(request.POST, article=article)

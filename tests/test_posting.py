@@ -358,7 +358,20 @@ def test_posting_under_a_draft_or_unknown_article_is_not_found(signed_in, make_a
     assert not Comment.objects.exists()
 
 
-def test_the_posting_address_only_takes_posts(signed_in, article):
-    response = signed_in.get(post_url(article))
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_the_posting_address_reloaded_leads_to_the_discussion(
+    signed_in, article, method
+):
+    response = getattr(signed_in, method)(post_url(article))
 
-    assert response.status_code == 405
+    assertRedirects(
+        response, "/articles/oil-and-gas/#comments", fetch_redirect_response=False
+    )
+
+
+def test_the_posting_address_of_an_unknown_article_is_not_found(client):
+    assert client.get("/articles/nope/comments/").status_code == 404
+
+
+def test_the_posting_address_takes_no_other_method(signed_in, article):
+    assert signed_in.put(post_url(article)).status_code == 405
