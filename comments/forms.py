@@ -62,11 +62,18 @@ class EditCommentForm(forms.ModelForm):
 
 
 class ReportForm(forms.ModelForm):
+    # Declared, not generated from the model: the model field's form would
+    # offer an empty "---------" choice, pre-selected, that is no reason.
+    reason = forms.ChoiceField(
+        label="What is wrong with this comment?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what is wrong with this comment."},
+    )
+
     class Meta:
         model = Report
         fields = ["reason", "details"]
         widgets = {
-            "reason": forms.RadioSelect,
             "details": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
         }
-        labels = {"reason": "What is wrong with this comment?"}
