@@ -13,6 +13,7 @@ from . import moderation
 from .discussion import comment_url
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Rule, Status
+from .rendering import without_full_stop
 
 security_log = logging.getLogger("briefing.security")
 
@@ -88,7 +89,8 @@ def _tell_status(request, comment: Comment, published: str = "") -> None:
     elif comment.status == Status.REJECTED:
         messages.warning(
             request,
-            f"Your comment was rejected: {comment.moderation_reason}. "
+            f"Your comment was rejected: "
+            f"{without_full_stop(comment.moderation_reason)}. "
             "See the community guidelines.",
         )
     elif published:
