@@ -25,6 +25,14 @@ class FrontPageView(ListView):
     def get_queryset(self):
         return Article.objects.published().select_related("author")
 
+    def paginate_queryset(self, queryset, page_size):
+        """As under an article (Django's `Paginator.get_page`): what is no
+        number ("abc") shows the first page, a number out of range the last,
+        rather than a 404 for a link mistyped or outlived by its page."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
 
 class ArticleView(DetailView):
     """One published article, then its discussion (pulled in by the template).
