@@ -5,7 +5,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
@@ -105,6 +106,16 @@ class GuidelinesView(TemplateView):
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain"
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for where no page names an icon (a
+    feed, a download): the site's SVG icon. Not a permanent redirect: the
+    icon's address changes with its content."""
+    response = redirect(static("favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @never_cache
