@@ -18,8 +18,8 @@ from .rendering import without_full_stop
 security_log = logging.getLogger("briefing.security")
 
 
-def _refuse(request, template, context, refusal: moderation.PostingRefused):
-    """Show the form again with the refusal, keeping what the reader typed."""
+def _refusal(request, response, refusal: moderation.PostingRefused):
+    """`response`, the form again, answering with the refusal's status."""
     security_log.warning(
         "refused %s %s for %s (%s): %s",
         request.method,
@@ -28,15 +28,16 @@ def _refuse(request, template, context, refusal: moderation.PostingRefused):
         refusal.status,
         refusal.message,
     )
-    response = render(
-        request,
-        template,
-        {**context, "refusal": refusal.message},
-        status=refusal.status,
-    )
+    response.status_code = refusal.status
     if refusal.retry_after:
         response["Retry-After"] = str(refusal.retry_after)
     return response
+
+
+def _refuse(request, template, context, refusal: moderation.PostingRefused):
+    """Show the form again with the refusal, keeping what the reader typed."""
+    response = render(request, template, {**context, "refusal": refusal.message})
+    return _refusal(request, response, refusal)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -67,7 +68,9 @@ def post_comment(request, slug):
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
     except moderation.PostingRefused as refusal:
-        return _refuse(request, "briefing/article_detail.html", context, refusal)
+        form.refuse(refusal.message)
+        response = render(request, "briefing/article_detail.html", context)
+        return _refusal(request, response, refusal)
     _tell_status(request, comment)
     return redirect(comment_url(comment))
 
