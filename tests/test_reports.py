@@ -55,12 +55,12 @@ def test_reader_reports_a_comment_with_a_reason(
     assertContains(landing, "The moderators will look at this comment.")
 
 
-def test_the_report_form_offers_only_the_real_reasons_none_chosen(
-    signed_in, theirs
-):
+def test_the_report_form_offers_only_the_real_reasons_none_chosen(signed_in, theirs):
     page = signed_in.get(f"/comments/{theirs.pk}/report/")
 
-    choices = re.findall(r'<input type="radio" name="reason" value="([^"]*)"', page.text)
+    choices = re.findall(
+        r'<input type="radio" name="reason" value="([^"]*)"', page.text
+    )
     assert choices == ["spam", "abuse", "off_topic", "other"]
     assertNotContains(page, "checked")
     assertNotContains(page, "---")
