@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from briefing.models import Article
 
-from . import moderation
+from . import drafts, moderation
 from .discussion import comment_url
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Rule, Status
@@ -54,7 +54,13 @@ def post_comment(request, slug):
     if request.method != "POST":
         return redirect(f"{article.get_absolute_url()}#comments")
     if not request.user.is_authenticated:
-        return redirect_to_login(f"{article.get_absolute_url()}#comments")
+        drafts.keep(request, article, request.POST)
+        messages.info(
+            request,
+            "You were signed out. Sign in again: what you wrote will be back "
+            "in the comment box.",
+        )
+        return redirect_to_login(f"{article.get_absolute_url()}#comment-form")
     form = CommentForm(request.POST, article=article)
     context = {"article": article, "comment_form": form}
     if not form.is_valid():
