@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("media/<path:path>", views.media, name="media"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

@@ -1,6 +1,7 @@
 import sys
 from functools import partial
 
+from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
@@ -10,6 +11,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
+from django.views.static import serve
 
 from . import versions
 from .models import Article
@@ -106,6 +108,17 @@ class GuidelinesView(TemplateView):
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain"
+
+
+@require_safe
+def media(request, path):
+    """An editor's upload from MEDIA_ROOT. Django's static `serve` answers
+    conditional requests and refuses paths outside the folder; an upload
+    never changes under its name (a new one gets a new name), so browsers
+    and proxies may keep it for a year."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @require_safe
