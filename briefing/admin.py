@@ -12,7 +12,11 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["author"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "lead", "body", "photo_credits"]}),
+        (None, {"fields": ["title", "slug", "lead", "body"]}),
+        (
+            "Lead image",
+            {"fields": ["image", "image_alt", "image_caption", "photo_credits"]},
+        ),
         ("Publication", {"fields": ["author", "published_at"]}),
         (
             "Discussion",
@@ -27,6 +31,11 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
     ]
     view_on_site = True
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data and obj.image:
+            obj.make_image_renditions()
 
     def get_changeform_initial_data(self, request):
         return {

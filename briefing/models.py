@@ -1,9 +1,13 @@
 from datetime import datetime, timedelta
+from io import BytesIO
+from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from . import shared_pages
 
@@ -12,6 +16,17 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: drafts and scheduled ones stay hidden."""
         return self.filter(published_at__lte=timezone.now())
+
+
+# Widths of the smaller copies of a lead image that browsers pick from
+# (srcset): a phone, a tablet or laptop, a large or dense screen.
+IMAGE_WIDTHS = (480, 960, 1440)
+
+
+def rendition_name(name: str, width: int) -> str:
+    """Where the `width` pixels wide copy of the image stored as `name` is."""
+    path = PurePosixPath(name)
+    return str(path.with_name(f"{path.stem}-{width}w.jpg"))
 
 
 class Article(models.Model):
@@ -45,8 +60,28 @@ class Article(models.Model):
         blank=True,
         help_text="Empty for a draft; a future time schedules the article.",
     )
+    image = models.ImageField(
+        "lead image",
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text="Shown above the body, at least 1,440 pixels wide at best.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        "image description",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    image_caption = models.CharField("caption", max_length=300, blank=True)
     photo_credits = models.CharField(
-        "used photos", max_length=300, blank=True, help_text="Photo credits."
+        "used photos",
+        max_length=300,
+        blank=True,
+        help_text="Who made the lead image (shown as “Used photos:” with it).",
     )
     comments_open = models.BooleanField(
         default=True, help_text="Untick to close the discussion now."
@@ -95,6 +130,40 @@ class Article(models.Model):
     def delete(self, *args, **kwargs):
         shared_pages.changed(self.pk)
         return super().delete(*args, **kwargs)
+
+    def image_widths(self) -> list[int]:
+        """Widths of the copies made of the lead image: those narrower than it."""
+        if not self.image:
+            return []
+        return [width for width in IMAGE_WIDTHS if width < self.image_width]
+
+    def make_image_renditions(self) -> None:
+        """Store the lead image's smaller copies (JPEG) beside it.
+
+        Called when an editor saves a new image, not on every save: it reads
+        and writes image files.
+        """
+        storage = self.image.storage
+        with self.image.open("rb"), Image.open(self.image) as original:
+            original = original.convert("RGB")
+            for width in self.image_widths():
+                height = round(self.image_height * width / self.image_width)
+                copy = original.resize((width, height), Image.Resampling.LANCZOS)
+                encoded = BytesIO()
+                copy.save(encoded, "JPEG", quality=82, optimize=True, progressive=True)
+                name = rendition_name(self.image.name, width)
+                storage.delete(name)
+                storage.save(name, ContentFile(encoded.getvalue()))
+
+    @property
+    def image_srcset(self) -> str:
+        """The lead image's srcset: its copies and itself, each with its width."""
+        storage = self.image.storage
+        candidates = [
+            f"{storage.url(rendition_name(self.image.name, width))} {width}w"
+            for width in self.image_widths()
+        ]
+        return ", ".join([*candidates, f"{self.image.url} {self.image_width}w"])
 
     def comments_close_time(self, auto_close_days: int) -> datetime | None:
         """When the discussion closes by itself, or None if it never does."""

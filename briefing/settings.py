@@ -198,6 +198,12 @@ URLIZE_ASSUME_HTTPS = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Editors' uploads (lead images and their smaller copies), served by
+# briefing.views.media so that gunicorn alone is a complete deployment
+# (WhiteNoise serves only the files it found at start); a proxy in front may
+# serve /media/ from this folder itself.
+MEDIA_URL = "media/"
+MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

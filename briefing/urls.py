@@ -33,6 +33,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("media/<path:path>", views.media, name="media"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

@@ -1,12 +1,15 @@
 import sys
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
+from django.views.static import serve
 
 from .models import Article
 from .shared_pages import SharedPage
@@ -22,6 +25,14 @@ class FrontPageView(ListView):
 
     def get_queryset(self):
         return Article.objects.published().select_related("author")
+
+    def paginate_queryset(self, queryset, page_size):
+        """As under an article (Django's `Paginator.get_page`): what is no
+        number ("abc") shows the first page, a number out of range the last,
+        rather than a 404 for a link mistyped or outlived by its page."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class ArticleView(DetailView):
@@ -53,6 +64,27 @@ class GuidelinesView(TemplateView):
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain"
+
+
+@require_safe
+def media(request, path):
+    """An editor's upload from MEDIA_ROOT. Django's static `serve` answers
+    conditional requests and refuses paths outside the folder; an upload
+    never changes under its name (a new one gets a new name), so browsers
+    and proxies may keep it for a year."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for where no page names an icon (a
+    feed, a download): the site's SVG icon. Not a permanent redirect: the
+    icon's address changes with its content."""
+    response = redirect(static("favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @never_cache

@@ -1,9 +1,31 @@
 import uuid
 
 from django import forms
+from django.forms import BoundField
 from django.utils.text import normalize_newlines
 
 from .models import BODY_MAX_LENGTH, Comment, Report
+
+# The id of the element showing a form's errors that belong to no visible
+# field (a refused post, a reply to a vanished comment).
+FORM_ERRORS_ID = "form-errors"
+
+
+class BodyBoundField(BoundField):
+    """After a failed post the body's box is described by what went wrong,
+    also when that is no error of its own (a refusal), so a screen reader
+    says it with the field. Django itself marks the box aria-invalid and
+    links its own errors.
+
+    Not autofocus: browsers ignore it on a page opened at an anchor, as the
+    failed post's is (briefing.js focuses the box instead)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.form.is_bound and set(self.form.errors) - {self.name}:
+            described = attrs.get("aria-describedby", "")
+            attrs["aria-describedby"] = f"{FORM_ERRORS_ID} {described}".strip()
+        return attrs
 
 
 class BodyField(forms.CharField):
@@ -13,6 +35,8 @@ class BodyField(forms.CharField):
     sends CR LF: normalised first, the 5,000 a reader sees are the 5,000 we
     count and store.
     """
+
+    bound_field_class = BodyBoundField
 
     def to_python(self, value):
         if value not in self.empty_values:
@@ -54,6 +78,11 @@ class CommentForm(forms.Form):
             Comment.objects.published().filter(article=article).select_related("author")
         )
 
+    def refuse(self, message: str) -> None:
+        """Show a refusal (a rate limit, a closed discussion) as the form's
+        error, with the text the reader typed kept in the box."""
+        self.add_error(None, message)
+
 
 class EditCommentForm(forms.ModelForm):
     body = CommentForm.base_fields["body"]
@@ -64,11 +93,18 @@ class EditCommentForm(forms.ModelForm):
 
 
 class ReportForm(forms.ModelForm):
+    # Declared, not generated from the model: the model field's form would
+    # offer an empty "---------" choice, pre-selected, that is no reason.
+    reason = forms.ChoiceField(
+        label="What is wrong with this comment?",
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what is wrong with this comment."},
+    )
+
     class Meta:
         model = Report
         fields = ["reason", "details"]
         widgets = {
-            "reason": forms.RadioSelect,
             "details": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
         }
-        labels = {"reason": "What is wrong with this comment?"}

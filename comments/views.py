@@ -5,20 +5,21 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from briefing.models import Article
 
-from . import moderation
+from . import drafts, moderation
 from .discussion import comment_url
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Rule, Status
+from .rendering import without_full_stop
 
 security_log = logging.getLogger("briefing.security")
 
 
-def _refuse(request, template, context, refusal: moderation.PostingRefused):
-    """Show the form again with the refusal, keeping what the reader typed."""
+def _refusal(request, response, refusal: moderation.PostingRefused):
+    """`response`, the form again, answering with the refusal's status."""
     security_log.warning(
         "refused %s %s for %s (%s): %s",
         request.method,
@@ -27,28 +28,39 @@ def _refuse(request, template, context, refusal: moderation.PostingRefused):
         refusal.status,
         refusal.message,
     )
-    response = render(
-        request,
-        template,
-        {**context, "refusal": refusal.message},
-        status=refusal.status,
-    )
+    response.status_code = refusal.status
     if refusal.retry_after:
         response["Retry-After"] = str(refusal.retry_after)
     return response
 
 
-@require_POST
+def _refuse(request, template, context, refusal: moderation.PostingRefused):
+    """Show the form again with the refusal, keeping what the reader typed."""
+    response = render(request, template, {**context, "refusal": refusal.message})
+    return _refusal(request, response, refusal)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request, slug):
     """Post a comment or a reply under a published article.
 
     Success redirects to the new comment's anchor; a refused post stores
     nothing and shows the article again with the typed text and the reason
-    (429 with Retry-After for the rate limit).
+    (429 with Retry-After for the rate limit). GET is the address a failed
+    post leaves in the address bar, reloaded or bookmarked: it leads to the
+    discussion.
     """
     article = get_object_or_404(Article.objects.published(), slug=slug)
+    if request.method != "POST":
+        return redirect(f"{article.get_absolute_url()}#comments")
     if not request.user.is_authenticated:
-        return redirect_to_login(f"{article.get_absolute_url()}#comments")
+        drafts.keep(request, article, request.POST)
+        messages.info(
+            request,
+            "You were signed out. Sign in again: what you wrote will be back "
+            "in the comment box.",
+        )
+        return redirect_to_login(f"{article.get_absolute_url()}#comment-form")
     form = CommentForm(request.POST, article=article)
     context = {"article": article, "comment_form": form}
     if not form.is_valid():
@@ -62,7 +74,9 @@ def post_comment(request, slug):
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
     except moderation.PostingRefused as refusal:
-        return _refuse(request, "briefing/article_detail.html", context, refusal)
+        form.refuse(refusal.message)
+        response = render(request, "briefing/article_detail.html", context)
+        return _refusal(request, response, refusal)
     except moderation.AlreadyPosted as repeat:
         messages.info(request, "You had already posted this comment: here it is.")
         return redirect(comment_url(repeat.comment))
@@ -87,7 +101,8 @@ def _tell_status(request, comment: Comment, published: str = "") -> None:
     elif comment.status == Status.REJECTED:
         messages.warning(
             request,
-            f"Your comment was rejected: {comment.moderation_reason}. "
+            f"Your comment was rejected: "
+            f"{without_full_stop(comment.moderation_reason)}. "
             "See the community guidelines.",
         )
     elif published:

@@ -69,3 +69,37 @@ def test_drafts_and_scheduled_articles_stay_hidden(client, make_article):
     assertNotContains(client.get("/"), "A draft")
     assert client.get("/articles/draft/").status_code == 404
     assert client.get("/articles/scheduled/").status_code == 404
+
+
+@pytest.fixture
+def twelve_articles(make_article):
+    start = timezone.now() - timedelta(days=1)
+    return [
+        make_article(
+            f"piece-{n}", title=f"Piece {n}", published_at=start + timedelta(minutes=n)
+        )
+        for n in range(12)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        ("abc", "Page 1 of 2"),
+        ("0", "Page 2 of 2"),
+        ("-1", "Page 2 of 2"),
+        ("99", "Page 2 of 2"),
+        ("2", "Page 2 of 2"),
+    ],
+)
+def test_front_page_answers_any_page_number_like_the_article(
+    client, twelve_articles, make_discussion, reader, page, shown
+):
+    article = twelve_articles[0]
+    make_discussion(article, [reader], 60)
+
+    front = client.get(f"/?page={page}")
+    discussion = client.get(f"{article.get_absolute_url()}?page={page}")
+
+    assertContains(front, shown)
+    assertContains(discussion, shown)

@@ -66,10 +66,47 @@ def test_anonymous_post_goes_to_sign_in_and_stores_nothing(client, article):
 
     assertRedirects(
         response,
-        "/accounts/login/?next=/articles/oil-and-gas/%23comments",
+        "/accounts/login/?next=/articles/oil-and-gas/%23comment-form",
         fetch_redirect_response=False,
     )
     assert not Comment.objects.exists()
+
+
+def test_text_posted_after_the_session_ended_is_back_after_signing_in(
+    client, reader, other_reader, article, make_comment
+):
+    answered = make_comment(article, other_reader, "The talks will fail.")
+    client.force_login(reader)
+    client.session.flush()  # signed out elsewhere: the session is gone
+
+    posted = client.post(
+        post_url(article),
+        {"body": "Typed before <b>noticing</b>.", "reply_to": answered.pk},
+    )
+    sign_in_page = client.get(posted["Location"])
+    signed_in = client.post(
+        posted["Location"], {"username": "Paul3390", "password": PASSWORD}
+    )
+    back = client.get(signed_in["Location"])
+    again = client.get(article.get_absolute_url())
+
+    assert not Comment.objects.filter(author=reader).exists()
+    assertContains(sign_in_page, "what you wrote will be back in the comment box")
+    assert signed_in["Location"] == "/articles/oil-and-gas/#comment-form"
+    assertContains(back, "Typed before &lt;b&gt;noticing&lt;/b&gt;.</textarea>")
+    assertContains(back, f'name="reply_to" value="{answered.pk}"')
+    assertNotContains(again, "Typed before")
+
+
+def test_a_kept_text_is_offered_only_under_its_own_article(
+    client, reader, article, make_article
+):
+    other = make_article("another")
+    client.post(post_url(article), {"body": "For the oil article."})
+    client.force_login(reader)
+
+    assertNotContains(client.get(other.get_absolute_url()), "For the oil article.")
+    assertContains(client.get(article.get_absolute_url()), "For the oil article.")
 
 
 def test_post_without_csrf_token_is_refused(csrf_client, reader, article):
@@ -358,10 +395,23 @@ def test_posting_under_a_draft_or_unknown_article_is_not_found(signed_in, make_a
     assert not Comment.objects.exists()
 
 
-def test_the_posting_address_only_takes_posts(signed_in, article):
-    response = signed_in.get(post_url(article))
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_the_posting_address_reloaded_leads_to_the_discussion(
+    signed_in, article, method
+):
+    response = getattr(signed_in, method)(post_url(article))
 
-    assert response.status_code == 405
+    assertRedirects(
+        response, "/articles/oil-and-gas/#comments", fetch_redirect_response=False
+    )
+
+
+def test_the_posting_address_of_an_unknown_article_is_not_found(client):
+    assert client.get("/articles/nope/comments/").status_code == 404
+
+
+def test_the_posting_address_takes_no_other_method(signed_in, article):
+    assert signed_in.put(post_url(article)).status_code == 405
 
 
 def test_back_then_post_again_stores_nothing_new_and_lands_on_the_first(

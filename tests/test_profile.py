@@ -184,3 +184,24 @@ def test_profile_url_in_another_case_or_look_alike_letters_leads_to_the_reader(
 
     assertRedirects(response, "/users/Paul3390/", status_code=301)
     assertRedirects(cyrillic, "/users/Paul3390/", status_code=301)
+
+
+def test_a_rejection_reason_written_as_a_sentence_ends_in_one_full_stop(
+    client, reader, article, make_comment
+):
+    make_comment(
+        article,
+        reader,
+        "Buy my watches.",
+        status=Status.REJECTED,
+        moderation_reason="Advertising is spam. ",
+    )
+    client.force_login(reader)
+
+    on_article = client.get(article.get_absolute_url())
+    on_profile = client.get("/users/Paul3390/")
+
+    assertContains(on_article, "Your comment was rejected: Advertising is spam. See")
+    assertContains(on_profile, "Rejected: Advertising is spam.</p>")
+    assertNotContains(on_article, "spam..")
+    assertNotContains(on_profile, "spam..")

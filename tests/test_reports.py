@@ -1,7 +1,9 @@
 """Reporting a comment: others' published comments, once per reader, with a reason."""
 
+import re
+
 import pytest
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from comments.models import Report, Sanction, Status
 
@@ -51,6 +53,17 @@ def test_reader_reports_a_comment_with_a_reason(
     )
     landing = csrf_client.get(response["Location"])
     assertContains(landing, "The moderators will look at this comment.")
+
+
+def test_the_report_form_offers_only_the_real_reasons_none_chosen(signed_in, theirs):
+    page = signed_in.get(f"/comments/{theirs.pk}/report/")
+
+    choices = re.findall(
+        r'<input type="radio" name="reason" value="([^"]*)"', page.text
+    )
+    assert choices == ["spam", "abuse", "off_topic", "other"]
+    assertNotContains(page, "checked")
+    assertNotContains(page, "---")
 
 
 def test_details_are_optional(signed_in, theirs):

@@ -2,6 +2,7 @@ from django import template
 from django.core.paginator import Paginator
 from django.db.models import Count
 
+from .. import drafts
 from ..discussion import Discussion
 from ..models import Comment
 from ..rendering import bidi_isolated, format_body
@@ -34,7 +35,7 @@ def discussion(context, article):
             article,
             request.user,
             request.GET.get("page"),
-            form=context.get("comment_form"),
+            form=context.get("comment_form") or drafts.restored_form(request, article),
             reply_to=_comment_id(request.GET.get("reply_to", "")),
         ),
         "request": request,

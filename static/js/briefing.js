@@ -5,6 +5,10 @@
  * - A remaining-characters counter under the comment body.
  * - A form is sent once, however often its button is clicked (the server
  *   also stores a double post once, through the idempotency key).
+ * - After a failed post the comment box is focused, so typing goes on and a
+ *   screen reader reads the error that describes it. The page opens at the
+ *   box (the form's action carries its #anchor), which Chromium focuses by
+ *   itself; other browsers only scroll there.
  *
  * A static file, loaded with `defer`: the Content-Security-Policy allows
  * scripts from this site only, and no inline script.
@@ -106,10 +110,18 @@
     });
   }
 
+  function focusAfterFailure(form) {
+    var body = form.querySelector("textarea[name='body']");
+    if (body && form.querySelector(".form-error")) {
+      body.focus({ preventScroll: true });
+    }
+  }
+
   var commentForm = document.getElementById("comment-form");
   if (commentForm) {
     replyButtons(commentForm);
     sendOnce(commentForm);
+    focusAfterFailure(commentForm);
   }
   document
     .querySelectorAll("textarea[name='body'][maxlength]")

@@ -23,6 +23,8 @@ NODE_MODULES = REPO / "node_modules"
 PASSWORD = "correct horse battery staple"
 AXE_SOURCE = NODE_MODULES / "axe-core" / "axe.min.js"
 WCAG_21_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+# On the word list of the server's moderators: a comment holding it is rejected.
+BANNED_WORD = "scoundrel"
 
 
 @pytest.hookimpl(trylast=True)
@@ -260,6 +262,12 @@ def site(server, make_reader, make_article):
     own = make_reader("Anna", "Anna Petrova", trusted=True)
     others = [make_reader("Oleg", "Oleg"), make_reader("Lena", "Лена")]
     busy = make_article("Discussion in every state")
+    posting = make_article("Where readers post")
+    server.python(
+        "from comments.models import Word\n"
+        "Word.objects.get_or_create(word=data['word'], action=Word.Action.BANNED)",
+        word=BANNED_WORD,
+    )
     ids = server.python(
         """
 from briefing.accounts.models import User
@@ -282,7 +290,13 @@ result = {"comment": first.pk, "reply": reply.pk, "own_comment": own.pk}
         names=[others[0].username, others[1].username, own.username],
         long_url=LONG_URL,
     )
-    return {"busy": busy, "own": own.username, "reader": own, **ids}
+    return {
+        "busy": busy,
+        "posting": posting,
+        "own": own.username,
+        "reader": own,
+        **ids,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -320,7 +334,7 @@ def make_context(browser, browser_context_args):
 
 
 @pytest.fixture
-def open_page(make_context, site, signed_in_state):
+def open_page(make_context, signed_in_state, visit):
     """Open one of pages.PAGES in a fresh context (signed in when it says so),
     at `width` px and in `scheme`; returns (page, the HTML response)."""
 
@@ -331,15 +345,133 @@ def open_page(make_context, site, signed_in_state):
             color_scheme=scheme,
         )
         page = context.new_page()
-        path, _, action = spec.path.format(**site).partition("#")
-        response = page.goto(path)
-        if action == "submit":
-            with page.expect_navigation() as navigation:
-                page.locator("main form").get_by_role("button").click()
-            response = navigation.value
-        return page, response
+        return page, visit(page, spec)
 
     return open_page
+
+
+@pytest.fixture(scope="session")
+def visit(server, site, make_reader):
+    """Go to one of pages.PAGES in `page` and do its action there; the HTML
+    response of the page it ends on (not the DOM after scripts).
+
+    Each action has a reader of its own, made for the one visit: the states
+    are reached afresh however often a page is checked, and no visit counts
+    against another's rate limit or repeats another's text.
+    """
+
+    def sign_in(page, reader: Reader) -> None:
+        # A session made on the server, as Django's test client makes one:
+        # what is checked here is the page after the action, not sign-in.
+        cookie = server.python(
+            """
+from django.conf import settings
+from django.test import Client
+from briefing.accounts.models import User
+
+client = Client()
+client.force_login(User.objects.get(username=data["username"]))
+name = settings.SESSION_COOKIE_NAME
+result = {"name": name, "value": client.cookies[name].value}
+""",
+            username=reader.username,
+        )
+        page.context.add_cookies([{**cookie, "url": server.base_url}])
+
+    def navigation(page, act):
+        with page.expect_navigation() as navigated:
+            act()
+        return navigated.value
+
+    def submit(page):
+        return navigation(
+            page, page.locator("main form").get_by_role("button").first.click
+        )
+
+    def post(page, text=None, *, reader=None):
+        sign_in(page, reader or make_reader("poster", trusted=True))
+        page.reload()
+        page.get_by_label("Your comment").fill(
+            f"Comment number {next(_numbers)}." if text is None else text
+        )
+        return navigation(page, page.get_by_role("button", name="Post comment").click)
+
+    def post_too_fast(page):
+        reader = make_reader("hasty", trusted=True)
+        server.python(
+            """
+from briefing.accounts.models import User
+from briefing.models import Article
+from comments.models import Comment, ModerationSettings
+
+reader = User.objects.get(username=data["username"])
+for number in range(ModerationSettings.current().posting_limit):
+    Comment.objects.create(
+        article=Article.objects.get(slug="archive"),
+        author=reader,
+        body=f"Quick comment {number}.",
+        status="published",
+    )
+""",
+            username=reader.username,
+        )
+        return post(page, reader=reader)
+
+    def post_and_delete(page):
+        post(page)
+        navigation(
+            page, page.locator("main").get_by_role("link", name="Delete").first.click
+        )
+        return submit(page)
+
+    def report(page):
+        sign_in(page, make_reader("reporter", trusted=True))
+        comment = server.python(
+            """
+from briefing.accounts.models import User
+from briefing.models import Article
+from comments.models import Comment
+
+result = Comment.objects.create(
+    article=Article.objects.get(slug=data["slug"]),
+    author=User.objects.get(username=data["author"]),
+    body="Buy cheap watches.",
+    status="published",
+).pk
+""",
+            slug=site["posting"].strip("/").rsplit("/", 1)[-1],
+            author=make_reader("seller", trusted=True).username,
+        )
+        page.goto(f"/comments/{comment}/report/")
+        page.get_by_label("spam", exact=True).check()
+        return submit(page)
+
+    def sign_out(page):
+        sign_in(page, make_reader("leaving"))
+        page.reload()
+        return navigation(
+            page, page.locator("nav").get_by_role("button", name="Sign out").click
+        )
+
+    actions = {
+        "submit": submit,
+        "post": post,
+        "post as a newcomer": lambda page: post(page, reader=make_reader("newcomer")),
+        "post a banned word": lambda page: post(page, f"You {BANNED_WORD}!"),
+        "post nothing": lambda page: post(page, ""),
+        "post too fast": post_too_fast,
+        "post and delete": post_and_delete,
+        "report": report,
+        "sign out": sign_out,
+    }
+
+    def visit(page, spec):
+        response = page.goto(spec.path.format(**site))
+        if spec.action:
+            response = actions[spec.action](page)
+        return response
+
+    return visit
 
 
 # A test run leaves the repository as it found it: its screenshots go to an

@@ -11,6 +11,9 @@ class Page:
     name: str
     path: str
     signed_in: bool = False
+    # What a reader of their own does first, to reach a state of the page
+    # (a message, a form with errors): one of conftest.ACTIONS.
+    action: str = ""
 
     def __str__(self) -> str:
         return self.name
@@ -20,7 +23,8 @@ class Page:
 # discussion holds a comment in every state (a reply, a deleted one, a very
 # long web address, a 300-letter word, and the signed-in reader's own
 # published, pending and rejected ones); `own` the signed-in reader; `comment` someone else's comment;
-# `own_comment` one of the reader's own, still editable.
+# `own_comment` one of the reader's own, still editable; `posting` an
+# article where the actions' readers post.
 PAGES = [
     Page("front page", "/"),
     Page("article", DEMO_ARTICLE),
@@ -29,10 +33,10 @@ PAGES = [
     Page("busy article signed in", "{busy}", signed_in=True),
     Page("sign-in", "/accounts/login/"),
     Page("sign-up", "/accounts/signup/"),
-    Page("sign-up with errors", "/accounts/signup/#submit"),
+    Page("sign-up with errors", "/accounts/signup/", action="submit"),
     Page("profile", "/users/Paul3390/"),
     Page("own profile", "/users/{own}/", signed_in=True),
-    Page("sign-in with errors", "/accounts/login/#submit"),
+    Page("sign-in with errors", "/accounts/login/", action="submit"),
     Page("password reset", "/accounts/password/reset/"),
     Page("account settings", "/accounts/settings/", signed_in=True),
     Page("delete the account", "/accounts/delete/", signed_in=True),
@@ -48,4 +52,13 @@ PAGES = [
     Page("delete a comment", "/comments/{own_comment}/delete/", signed_in=True),
     Page("guidelines", "/guidelines/"),
     Page("not found", "/no-such-page/"),
+    # Every state of a page with a message, or an error, after a reader acts.
+    Page("comment posted", "{posting}", action="post"),
+    Page("comment awaiting moderation", "{posting}", action="post as a newcomer"),
+    Page("comment rejected", "{posting}", action="post a banned word"),
+    Page("post with errors", "{posting}", action="post nothing"),
+    Page("post refused", "{posting}", action="post too fast"),
+    Page("comment deleted", "{posting}", action="post and delete"),
+    Page("comment reported", "{posting}", action="report"),
+    Page("signed out", "/", action="sign out"),
 ]

@@ -8,6 +8,8 @@ from pathlib import Path
 from briefing.settings import *  # noqa: F403
 
 STATIC_ROOT = Path(os.environ["BRIEFING_TEST_STATIC_ROOT"])
+# The demo's lead image, drawn by load_demo, beside the static files.
+MEDIA_ROOT = STATIC_ROOT.parent / "media"
 
 # Like the rest of the suite (tests/conftest.py): a password hash costs
 # milliseconds, not the better part of a second on a busy 2-core machine.

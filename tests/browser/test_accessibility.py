@@ -80,7 +80,9 @@ def test_every_form_control_has_a_label(open_page):
 
 
 def test_form_errors_are_announced_and_tied_to_their_fields(open_page):
-    page, _ = open_page(Page("sign-up with errors", "/accounts/signup/#submit"))
+    page, _ = open_page(
+        Page("sign-up with errors", "/accounts/signup/", action="submit")
+    )
     username = page.get_by_label("Username", exact=True)
 
     described_by = username.get_attribute("aria-describedby").split()

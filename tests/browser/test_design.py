@@ -67,6 +67,33 @@ def test_print_keeps_the_article_and_drops_the_page_furniture(open_page):
     assert page.locator("#comments .comment").first.is_visible()
 
 
+def test_no_page_asks_for_a_favicon_that_is_missing(open_page):
+    icons = {}
+
+    for spec in PAGES:
+        page, _ = open_page(spec)
+        icon = page.locator("link[rel=icon]").get_attribute("href")
+        icons[spec.name] = page.request.get(icon).status
+    fallback = page.request.get("/favicon.ico")
+
+    assert {name: status for name, status in icons.items() if status != 200} == {}
+    assert fallback.status == 200
+    assert fallback.headers["content-type"] == "image/svg+xml"
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_delete_button_and_keep_it_link_stand_apart(open_page, width):
+    page, _ = open_page(
+        Page("delete a comment", "/comments/{own_comment}/delete/", signed_in=True),
+        width=width,
+    )
+
+    delete = page.locator("main").get_by_role("button", name="Delete").bounding_box()
+    keep = page.locator("main").get_by_role("link", name="Keep it").bounding_box()
+
+    assert keep["x"] - (delete["x"] + delete["width"]) >= 12
+
+
 @pytest.mark.parametrize("spec", PAGES, ids=str)
 def test_page_has_no_inline_script_or_style(open_page, spec):
     page, _ = open_page(spec)

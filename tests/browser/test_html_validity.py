@@ -39,31 +39,20 @@ def nu_errors(files) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def checked_pages(
-    browser, browser_context_args, site, signed_in_state, tmp_path_factory
+    browser, browser_context_args, signed_in_state, visit, tmp_path_factory
 ):
     """Each page's HTML as the server sent it (not the DOM after scripts),
     checked together."""
     folder = tmp_path_factory.mktemp("html")
     files = {}
-    contexts = {
-        signed_in: browser.new_context(
-            **browser_context_args,
-            **({"storage_state": signed_in_state} if signed_in else {}),
-        )
-        for signed_in in (False, True)
-    }
     for number, spec in enumerate(PAGES):
-        page = contexts[spec.signed_in].new_page()
-        path, _, action = spec.path.format(**site).partition("#")
-        response = page.goto(path)
-        if action == "submit":
-            with page.expect_navigation() as navigation:
-                page.locator("main form").get_by_role("button").click()
-            response = navigation.value
+        context = browser.new_context(
+            **browser_context_args,
+            **({"storage_state": signed_in_state} if spec.signed_in else {}),
+        )
+        response = visit(context.new_page(), spec)
         files[spec.name] = folder / f"page-{number}.html"
         files[spec.name].write_bytes(response.body())
-        page.close()
-    for context in contexts.values():
         context.close()
     errors = nu_errors(files.values())
     return {name: errors[str(path)] for name, path in files.items()}
