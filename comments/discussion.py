@@ -124,12 +124,14 @@ def shown_comments(comments, *, reader=None) -> list[ShownComment]:
 
 
 def _page_number(requested) -> int:
-    """The page a `?page=` asks for; anything but a positive number is 1."""
+    """The page a `?page=` asks for, as Django's `Paginator.get_page` reads
+    it (the front page's): what is no number is the first page, a number out
+    of range (0, -1, 99) the last."""
     try:
         number = int(requested)
     except (TypeError, ValueError):
         return 1
-    return min(max(number, 1), MAX_PAGE)
+    return MAX_PAGE if number < 1 else min(number, MAX_PAGE)
 
 
 class Discussion:
