@@ -65,7 +65,7 @@ def placeholder(comment: Comment) -> str:
     if comment.status == Status.PENDING:
         return "This comment is held for review."
     if comment.rule in ("", Rule.BAN):
-        if comment.removal_reason:
+        if comment.removal_reason not in ("", RemovalReason.OTHER):
             reason = RemovalReason(comment.removal_reason).label
             return f"This comment was removed by a moderator: {reason}."
         return "This comment was removed by a moderator."

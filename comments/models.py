@@ -243,6 +243,19 @@ class Comment(models.Model):
     def anchor(self) -> str:
         return f"comment-{self.pk}"
 
+    def statement_of_reasons(self) -> str:
+        """What a rejected comment's author is told: the standard reason's
+        name (or the rule's, which names its own), then the note. "Other"
+        has no name worth telling: its note, which it requires, says it."""
+        note = sentence(self.moderation_reason)
+        if self.removal_reason and self.removal_reason != RemovalReason.OTHER:
+            name = RemovalReason(self.removal_reason).label
+        elif self.rule and not self.removal_reason:
+            name = Rule(self.rule).label
+        else:
+            return note or f"{RemovalReason.OTHER.label}."
+        return f"{name}. {note}".rstrip()
+
     @property
     def is_public(self) -> bool:
         """Whether others see it in the discussion (itself or its

@@ -28,6 +28,7 @@ from .models import (
     CommentRevision,
     ModerationEvent,
     ModerationSettings,
+    RemovalReason,
     Report,
     Rule,
     Sanction,
@@ -593,8 +594,9 @@ def _release_graduates(reader: User) -> None:
 def reject(
     comment: Comment, moderator: User, reason: str, removal_reason: str = ""
 ) -> bool:
-    """Reject `comment`; its author sees `reason`, and a placeholder naming
-    the standard `removal_reason` keeps its place if it had one.
+    """Reject `comment` for the standard `removal_reason` (none given is
+    "other"); its author sees the reason's name and the note `reason`, and a
+    placeholder naming it keeps its place if it had one.
     False for a deleted comment."""
     with transaction.atomic():
         _lock(comment)
@@ -606,7 +608,7 @@ def reject(
             Status.REJECTED,
             actor=moderator,
             reason=reason,
-            removal_reason=removal_reason,
+            removal_reason=removal_reason or RemovalReason.OTHER,
         )
     return True
 

@@ -87,7 +87,7 @@ def _tell_status(request, comment: Comment, published: str = "") -> None:
     elif comment.status == Status.REJECTED:
         messages.warning(
             request,
-            f"Your comment was rejected: {comment.moderation_reason}. "
+            f"Your comment was rejected: {comment.statement_of_reasons()} "
             "See the community guidelines.",
         )
     elif published:
