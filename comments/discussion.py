@@ -1,11 +1,13 @@
 """The discussion as a page shows it: numbered, paginated, oldest first."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import IntegerField, Max, Subquery
 from django.utils import timezone
 
+from . import removals
 from .forms import CommentForm
 from .models import Comment, ModerationSettings, RemovalReason, Rule, Status
 from .moderation import closed_reason, leaving_reason, posting_sanction
@@ -192,6 +194,11 @@ class Discussion:
         if number > 1 and paginator.count:
             return self._page(paginator.num_pages)
         return Page([], 1, paginator)
+
+    @cached_property
+    def moderation_note(self) -> str:
+        """What moderators and rules removed here, counted by reason."""
+        return removals.moderation_note(self.article.pk)
 
     def numbered_comments(self) -> list[ShownComment]:
         """The page's comments, under the numbers they were published with."""

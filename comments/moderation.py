@@ -22,6 +22,7 @@ from briefing.accounts.models import User
 from briefing.models import Article
 from briefing.text import skeleton, without_invisible
 
+from . import removals
 from .models import (
     SINGLE_WORD,
     Comment,
@@ -332,6 +333,8 @@ def post_comment(
             _give_number(comment)
         comment.save(force_insert=True)
         shared_pages.changed(article.pk)
+        if decision.status == Status.REJECTED:
+            removals.changed(article.pk)
         if decision.status != Status.PUBLISHED:
             # A comment born held or rejected has a first line in its trail.
             _audit(comment, "", rule=decision.rule, reason=decision.reason)
@@ -468,6 +471,8 @@ def change_status(
             ]
         )
         shared_pages.changed(comment.article_id)
+        if Status.REJECTED in (from_status, to_status):
+            removals.changed(comment.article_id)
         _audit(comment, from_status, actor=actor, rule=rule, reason=reason)
     security_log.info(
         "comment %s %s -> %s by %s: %s",
@@ -516,6 +521,12 @@ def change_status_of_all(
             )
         for article_id in {article_id for _, _, article_id in changing}:
             shared_pages.changed(article_id)
+        for article_id in {
+            article_id
+            for _, from_status, article_id in changing
+            if Status.REJECTED in (from_status, to_status)
+        }:
+            removals.changed(article_id)
     if changing:
         security_log.info(
             "%s comments -> %s by %s: %s",
