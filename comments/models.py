@@ -38,6 +38,8 @@ class Rule(models.TextChoices):
     PREMODERATED_READER = "premoderated_reader", "reader always premoderated"
     BAN = "ban", "author banned"
     ACCOUNT_ERASED = "account_erased", "author's account erased"
+    CAMPAIGN = "campaign", "likely campaign: the same text from several readers"
+    REJECTION_RATE = "rejection_rate", "many of the reader's recent comments rejected"
 
 
 def sentence(text: str) -> str:

@@ -90,6 +90,23 @@ def leaving_reason(reader) -> str:
 
 # The same reader's same text within this time is a repeat, not a new comment.
 REPEAT_WINDOW = timedelta(minutes=10)
+# The same text from this many readers within REPEAT_WINDOW is a likely
+# campaign (copied talking points, a brigade), held for a moderator.
+CAMPAIGN_READERS = 3
+# A reader whose recent decided (published or rejected) comments were often
+# rejected waits for a moderator until the share falls.
+REJECTION_RATE_WINDOW = timedelta(days=7)
+REJECTION_RATE_MIN_DECIDED = 5
+REJECTION_RATE_LIMIT = 0.3
+
+
+def rejection_rate_holds(decided: int, rejected: int) -> bool:
+    """Whether a reader with `decided` comments decided within
+    REJECTION_RATE_WINDOW, `rejected` of them rejected, is premoderated."""
+    return (
+        decided >= REJECTION_RATE_MIN_DECIDED
+        and rejected >= REJECTION_RATE_LIMIT * decided
+    )
 
 
 class AlreadyPosted(Exception):
@@ -132,8 +149,17 @@ def evaluate(
     *,
     approved_comments: int,
     sanctions: list[Sanction],
+    other_readers_same_text: int = 0,
+    recently_decided: int = 0,
+    recently_rejected: int = 0,
 ) -> Decision:
-    """Decide where a new or edited comment goes, and which rule said so."""
+    """Decide where a new or edited comment goes, and which rule said so.
+
+    `other_readers_same_text`: how many other readers posted the same text
+    (`text_fingerprint`) within REPEAT_WINDOW; `recently_decided` and
+    `recently_rejected`: the reader's comments published or rejected, and
+    rejected, among those written within REJECTION_RATE_WINDOW.
+    """
     words = listed_words(body)
     banned = [word for word, action in words if action == Word.Action.BANNED]
     if banned:
@@ -145,6 +171,20 @@ def evaluate(
             return Decision(
                 Status.PENDING, Rule.PREMODERATED_READER, sanction.explanation()
             )
+    if rejection_rate_holds(recently_decided, recently_rejected):
+        return Decision(
+            Status.PENDING,
+            Rule.REJECTION_RATE,
+            f"{recently_rejected} of the reader's {recently_decided} decided "
+            f"comments of the last {REJECTION_RATE_WINDOW.days} days were rejected",
+        )
+    if other_readers_same_text + 1 >= CAMPAIGN_READERS:
+        return Decision(
+            Status.PENDING,
+            Rule.CAMPAIGN,
+            f"The same text from {other_readers_same_text + 1} readers within "
+            f"{REPEAT_WINDOW.seconds // 60} minutes: a likely campaign",
+        )
     suspect = [word for word, action in words if action == Word.Action.SUSPECT]
     if suspect:
         return Decision(
@@ -183,6 +223,12 @@ def _count(queryset) -> Coalesce:
 class Standing:
     approved_comments: int
     recent_comments: int
+    # The reader's comments written within REJECTION_RATE_WINDOW that were
+    # published or rejected, and of those the rejected.
+    recently_decided: int
+    recently_rejected: int
+    # Other readers who posted the same text within REPEAT_WINDOW.
+    other_readers_same_text: int
     existing_comment_id: int | None
     # The reader's comment with the same text within REPEAT_WINDOW, if any.
     repeat_id: int | None
@@ -207,6 +253,24 @@ def _standing(
     now = timezone.now()
     since = now - timedelta(seconds=moderation.posting_window_seconds)
     own = Comment.objects.filter(author=OuterRef("pk"))
+    decided = own.filter(
+        created_at__gte=now - REJECTION_RATE_WINDOW,
+        status__in=[Status.PUBLISHED, Status.REJECTED],
+    )
+    # Read through the index (fingerprint, created_at): the few comments
+    # with this text in the window, never the table.
+    same_text_elsewhere = (
+        Comment.objects.filter(
+            fingerprint=fingerprint, created_at__gte=now - REPEAT_WINDOW
+        )
+        .exclude(fingerprint="")
+        .exclude(author=OuterRef("pk"))
+        .exclude(status=Status.DELETED)
+        .order_by()
+        .values("fingerprint")
+        .annotate(readers=Count("author", distinct=True))
+        .values("readers")
+    )
     repeats = (
         own.filter(fingerprint=fingerprint, created_at__gte=now - REPEAT_WINDOW)
         .exclude(status=Status.DELETED)
@@ -219,6 +283,9 @@ def _standing(
         .annotate(
             approved_comments=_count(own.filter(status=Status.PUBLISHED)),
             recent_comments=_count(own.filter(created_at__gte=since)),
+            recently_decided=_count(decided),
+            recently_rejected=_count(decided.filter(status=Status.REJECTED)),
+            other_readers_same_text=Coalesce(Subquery(same_text_elsewhere), 0),
             # A post without a key is always new (filter(key=None) would
             # match the reader's earlier keyless comments).
             existing_comment_id=Subquery(
@@ -233,6 +300,9 @@ def _standing(
         .values(
             "approved_comments",
             "recent_comments",
+            "recently_decided",
+            "recently_rejected",
+            "other_readers_same_text",
             "existing_comment_id",
             "sanctioned",
             "repeat_id",
@@ -317,6 +387,9 @@ def post_comment(
             moderation,
             approved_comments=standing.approved_comments,
             sanctions=sanctions,
+            other_readers_same_text=standing.other_readers_same_text,
+            recently_decided=standing.recently_decided,
+            recently_rejected=standing.recently_rejected,
         )
         comment = Comment(
             article=article,
@@ -338,6 +411,8 @@ def post_comment(
         if decision.status != Status.PUBLISHED:
             # A comment born held or rejected has a first line in its trail.
             _audit(comment, "", rule=decision.rule, reason=decision.reason)
+        if decision.rule == Rule.CAMPAIGN:
+            _hold_campaign(comment)
         if decision.status == Status.REJECTED:
             security_log.info(
                 "comment %s by %s rejected on posting by rule %s: %s",
@@ -347,6 +422,23 @@ def post_comment(
                 decision.reason,
             )
     return comment
+
+
+def _hold_campaign(comment: Comment) -> None:
+    """Hold, beside `comment`, what the campaign already published: the same
+    text from other readers within REPEAT_WINDOW."""
+    published = Comment.objects.filter(
+        fingerprint=comment.fingerprint,
+        created_at__gte=comment.created_at - REPEAT_WINDOW,
+        status=Status.PUBLISHED,
+    ).exclude(author=comment.author_id)
+    for earlier in published.select_for_update():
+        change_status(
+            earlier,
+            Status.PENDING,
+            rule=Rule.CAMPAIGN,
+            reason=comment.moderation_reason,
+        )
 
 
 def edit_comment(comment: Comment, body: str) -> Comment:
@@ -368,7 +460,7 @@ def edit_comment(comment: Comment, body: str) -> Comment:
         return comment
     moderation = ModerationSettings.current()
     with transaction.atomic():
-        standing = _standing(comment.author, moderation, None)
+        standing = _standing(comment.author, moderation, None, text_fingerprint(body))
         sanctions = _posting_sanctions(comment.author) if standing.sanctioned else []
         _lock(comment)
         if not comment.is_editable:
@@ -389,6 +481,9 @@ def edit_comment(comment: Comment, body: str) -> Comment:
             moderation,
             approved_comments=standing.approved_comments,
             sanctions=sanctions,
+            other_readers_same_text=standing.other_readers_same_text,
+            recently_decided=standing.recently_decided,
+            recently_rejected=standing.recently_rejected,
         )
         held_for_reports = (
             comment.status == Status.PENDING and comment.rule == Rule.REPORTS
