@@ -13,6 +13,7 @@ from . import moderation
 from .discussion import comment_url
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Rule, Status
+from .timeliness import usual_wait
 
 security_log = logging.getLogger("briefing.security")
 
@@ -73,10 +74,12 @@ def post_comment(request, slug):
 def _tell_status(request, comment: Comment, published: str = "") -> None:
     """Tell the author where their new or edited comment stands."""
     if comment.status == Status.PENDING:
+        wait = usual_wait()
         messages.info(
             request,
             "Thank you. Your comment is awaiting moderation; only you can see it "
             "until a moderator approves it."
+            + (f" Moderators usually decide within {wait}." if wait else "")
             # An always-premoderated reader is told why (the sanction's words).
             + (
                 f" {comment.moderation_reason}"
