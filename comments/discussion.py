@@ -7,7 +7,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import IntegerField, Max, Subquery
 from django.utils import timezone
 
-from . import removals
+from . import removals, surge
 from .forms import CommentForm
 from .models import Comment, ModerationSettings, RemovalReason, Rule, Status
 from .moderation import closed_reason, leaving_reason, posting_sanction
@@ -148,6 +148,9 @@ class Discussion:
             article, self.moderation
         )
         self.user = user
+        # A surge slowed the discussion down (comments.surge): until when.
+        self.slow_mode_until = article.slow_mode_until
+        self.slow_mode_interval = surge.interval_words(self.moderation)
         self.own_unpublished = []
         self.sanction = None
         self.form = None

@@ -22,7 +22,7 @@ from briefing.accounts.models import User
 from briefing.models import Article
 from briefing.text import skeleton, without_invisible
 
-from . import removals
+from . import removals, surge
 from .models import (
     SINGLE_WORD,
     Comment,
@@ -152,13 +152,15 @@ def evaluate(
     other_readers_same_text: int = 0,
     recently_decided: int = 0,
     recently_rejected: int = 0,
+    slow_mode: bool = False,
 ) -> Decision:
     """Decide where a new or edited comment goes, and which rule said so.
 
     `other_readers_same_text`: how many other readers posted the same text
     (`text_fingerprint`) within REPEAT_WINDOW; `recently_decided` and
     `recently_rejected`: the reader's comments published or rejected, and
-    rejected, among those written within REJECTION_RATE_WINDOW.
+    rejected, among those written within REJECTION_RATE_WINDOW; `slow_mode`:
+    a surge slowed the article's discussion down (`comments.surge`).
     """
     words = listed_words(body)
     banned = [word for word, action in words if action == Word.Action.BANNED]
@@ -201,6 +203,13 @@ def evaluate(
         return Decision(
             Status.PENDING, Rule.ARTICLE_PREMODERATION, "The article is premoderated"
         )
+    if slow_mode and not approved_comments:
+        return Decision(
+            Status.PENDING,
+            Rule.SLOW_MODE,
+            "The discussion is in slow mode: a reader's first comment waits "
+            "for a moderator",
+        )
     if approved_comments < moderation.new_reader_premoderation:
         return Decision(
             Status.PENDING,
@@ -236,13 +245,16 @@ class Standing:
     # Whether the reader has an active sanction: most have none, and knowing
     # it here spares every post a query for sanctions.
     sanctioned: bool
+    # When the reader last posted under the article (slow mode's interval).
+    last_here: datetime | None
 
 
 def _standing(
     reader: User,
     moderation: ModerationSettings,
     idempotency_key: UUID | None,
-    fingerprint: str = "",
+    fingerprint: str,
+    article_id: int,
 ) -> Standing:
     """Count what the rules need in one statement, holding the reader's row.
 
@@ -296,6 +308,11 @@ def _standing(
             sanctioned=Exists(Sanction.objects.active().filter(reader=OuterRef("pk"))),
             repeat_id=Subquery(repeats.values("pk")[:1]),
             repeat_article_id=Subquery(repeats.values("article_id")[:1]),
+            last_here=Subquery(
+                own.filter(article_id=article_id)
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            ),
         )
         .values(
             "approved_comments",
@@ -307,6 +324,7 @@ def _standing(
             "sanctioned",
             "repeat_id",
             "repeat_article_id",
+            "last_here",
         )
         .get()
     )
@@ -358,7 +376,9 @@ def post_comment(
         raise PostingRefused(closed)
     fingerprint = text_fingerprint(body)
     with transaction.atomic():
-        standing = _standing(author, moderation, idempotency_key, fingerprint)
+        standing = _standing(
+            author, moderation, idempotency_key, fingerprint, article.pk
+        )
         if standing.existing_comment_id is not None:
             return Comment.objects.get(pk=standing.existing_comment_id)
         sanctions = _posting_sanctions(author) if standing.sanctioned else []
@@ -381,6 +401,9 @@ def post_comment(
                 status=429,
                 retry_after=moderation.posting_window_seconds,
             )
+        slow_mode = article.slow_mode_until is not None
+        if slow_mode and standing.last_here is not None:
+            _refuse_in_slow_mode(article, moderation, standing.last_here)
         decision = evaluate(
             body,
             article,
@@ -390,6 +413,7 @@ def post_comment(
             other_readers_same_text=standing.other_readers_same_text,
             recently_decided=standing.recently_decided,
             recently_rejected=standing.recently_rejected,
+            slow_mode=slow_mode,
         )
         comment = Comment(
             article=article,
@@ -413,6 +437,7 @@ def post_comment(
             _audit(comment, "", rule=decision.rule, reason=decision.reason)
         if decision.rule == Rule.CAMPAIGN:
             _hold_campaign(comment)
+        surge.brake(article, moderation)
         if decision.status == Status.REJECTED:
             security_log.info(
                 "comment %s by %s rejected on posting by rule %s: %s",
@@ -422,6 +447,23 @@ def post_comment(
                 decision.reason,
             )
     return comment
+
+
+def _refuse_in_slow_mode(
+    article: Article, moderation: ModerationSettings, last_here: datetime
+) -> None:
+    """In slow mode a reader posts under the article once per interval."""
+    interval = timedelta(seconds=moderation.slow_mode_interval_seconds)
+    wait = last_here + interval - timezone.now()
+    if wait > timedelta(0):
+        until = timezone.localtime(article.slow_mode_until)
+        raise PostingRefused(
+            f"This discussion is in slow mode until {until:%H:%M}: one comment "
+            f"per reader every {surge.interval_words(moderation)}. Please wait "
+            "a moment; your text is kept below.",
+            status=429,
+            retry_after=max(int(wait.total_seconds()), 1),
+        )
 
 
 def _hold_campaign(comment: Comment) -> None:
@@ -460,7 +502,13 @@ def edit_comment(comment: Comment, body: str) -> Comment:
         return comment
     moderation = ModerationSettings.current()
     with transaction.atomic():
-        standing = _standing(comment.author, moderation, None, text_fingerprint(body))
+        standing = _standing(
+            comment.author,
+            moderation,
+            None,
+            text_fingerprint(body),
+            comment.article_id,
+        )
         sanctions = _posting_sanctions(comment.author) if standing.sanctioned else []
         _lock(comment)
         if not comment.is_editable:

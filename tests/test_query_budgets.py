@@ -37,8 +37,10 @@ CACHED_ANONYMOUS_ARTICLE_BUDGET = 1
 SIGNED_IN_ARTICLE_BUDGET = 5
 # A reply on PostgreSQL: the reader's standing, the answered comment, the
 # article's row lock and its last number (numbers are given in publication
-# order), the insert, and the session; SQLite needs no lock statement.
-POSTING_BUDGET = 7
+# order), the insert, the article's counter of the 5-minute window (the
+# surge brake, comments/surge.py), and the session; SQLite needs no lock
+# statement.
+POSTING_BUDGET = 8
 
 _TRANSACTION_CONTROL = re.compile(
     r"^\s*(BEGIN|SAVEPOINT|RELEASE|COMMIT|ROLLBACK)\b", re.IGNORECASE
