@@ -13,7 +13,7 @@ from uuid import UUID
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -220,10 +220,14 @@ def evaluate(
     return Decision(Status.PUBLISHED)
 
 
-def _count(queryset) -> Coalesce:
-    """A scalar subquery counting `queryset`'s rows, per outer reader."""
+def _count(queryset, among=None) -> Coalesce:
+    """A scalar subquery counting `queryset`'s rows (those matching `among`,
+    a Q, if given: read through `queryset`'s index), per outer reader."""
     counted = (
-        queryset.order_by().values("author").annotate(total=Count("pk")).values("total")
+        queryset.order_by()
+        .values("author")
+        .annotate(total=Count("pk", filter=among))
+        .values("total")
     )
     return Coalesce(Subquery(counted), 0)
 
@@ -296,7 +300,7 @@ def _standing(
             approved_comments=_count(own.filter(status=Status.PUBLISHED)),
             recent_comments=_count(own.filter(created_at__gte=since)),
             recently_decided=_count(decided),
-            recently_rejected=_count(decided.filter(status=Status.REJECTED)),
+            recently_rejected=_count(decided, Q(status=Status.REJECTED)),
             other_readers_same_text=Coalesce(Subquery(same_text_elsewhere), 0),
             # A post without a key is always new (filter(key=None) would
             # match the reader's earlier keyless comments).
