@@ -105,6 +105,13 @@ class Article(models.Model):
         default=False,
         help_text="Every comment waits for a moderator's approval.",
     )
+    comments_slow_until = models.DateTimeField(
+        "slow mode until",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="A surge of comments slowed the discussion down until then.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,6 +171,12 @@ class Article(models.Model):
             for width in self.image_widths()
         ]
         return ", ".join([*candidates, f"{self.image.url} {self.image_width}w"])
+
+    @property
+    def slow_mode_until(self) -> datetime | None:
+        """When the discussion's slow mode ends, or None when it is not on."""
+        until = self.comments_slow_until
+        return until if until is not None and until > timezone.now() else None
 
     def comments_close_time(self, auto_close_days: int) -> datetime | None:
         """When the discussion closes by itself, or None if it never does."""

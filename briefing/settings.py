@@ -269,7 +269,9 @@ HTTPS = env.bool("DJANGO_HTTPS", default=False)
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Load balancers and the Prometheus scraper ask over plain http, on
+    # the private network; /metrics answers only BRIEFING_METRICS_ALLOWED.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=63072000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
         "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
@@ -305,6 +307,13 @@ SECURE_CSP = {
 BRIEFING_TRUSTED_PROXIES = [
     address.strip()
     for address in env.list("BRIEFING_TRUSTED_PROXIES", default=["127.0.0.1"])
+]
+# Addresses or networks that may read /metrics (the Prometheus scraper);
+# anyone else gets 403. Behind a proxy, listed in BRIEFING_TRUSTED_PROXIES,
+# the address is the one X-Forwarded-For gives.
+BRIEFING_METRICS_ALLOWED = [
+    address.strip()
+    for address in env.list("BRIEFING_METRICS_ALLOWED", default=["127.0.0.1"])
 ]
 # How long anonymous readers may share a rendered article page: every change
 # to what it shows renews it at once (briefing/shared_pages.py); this bounds

@@ -11,7 +11,7 @@ A version is replaced only after the change commits: a reader who renders
 between the write and the commit reads the old version, so what they keep
 under it is never served again. `BRIEFING_SHARED_PAGE_SECONDS` bounds what no
 change announces: authors' Online/Offline, display names, a discussion closing
-by itself at its time.
+by itself at its time, or its slow mode ending at its time.
 """
 
 from functools import partial

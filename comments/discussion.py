@@ -1,11 +1,13 @@
 """The discussion as a page shows it: numbered, paginated, oldest first."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import IntegerField, Max, Subquery
 from django.utils import timezone
 
+from . import removals, surge
 from .forms import CommentForm
 from .models import Comment, ModerationSettings, RemovalReason, Rule, Status
 from .moderation import closed_reason, leaving_reason, posting_sanction
@@ -65,7 +67,7 @@ def placeholder(comment: Comment) -> str:
     if comment.status == Status.PENDING:
         return "This comment is held for review."
     if comment.rule in ("", Rule.BAN):
-        if comment.removal_reason:
+        if comment.removal_reason not in ("", RemovalReason.OTHER):
             reason = RemovalReason(comment.removal_reason).label
             return f"This comment was removed by a moderator: {reason}."
         return "This comment was removed by a moderator."
@@ -148,6 +150,9 @@ class Discussion:
             article, self.moderation
         )
         self.user = user
+        # A surge slowed the discussion down (comments.surge): until when.
+        self.slow_mode_until = article.slow_mode_until
+        self.slow_mode_interval = surge.interval_words(self.moderation)
         self.own_unpublished = []
         self.sanction = None
         self.form = None
@@ -194,6 +199,11 @@ class Discussion:
         if number > 1 and paginator.count:
             return self._page(paginator.num_pages)
         return Page([], 1, paginator)
+
+    @cached_property
+    def moderation_note(self) -> str:
+        """What moderators and rules removed here, counted by reason."""
+        return removals.moderation_note(self.article.pk)
 
     def numbered_comments(self) -> list[ShownComment]:
         """The page's comments, under the numbers they were published with."""

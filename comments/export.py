@@ -41,6 +41,7 @@ def _comments(reader: User) -> list[dict]:
             "edited_at": comment.edited_at,
             "status": comment.status,
             "moderation_reason": comment.moderation_reason,
+            "standard_reason": comment.get_removal_reason_display(),
             "text": comment.body,
             "earlier_versions": [
                 {"text": revision.body, "written_at": revision.written_at}

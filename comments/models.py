@@ -38,6 +38,9 @@ class Rule(models.TextChoices):
     PREMODERATED_READER = "premoderated_reader", "reader always premoderated"
     BAN = "ban", "author banned"
     ACCOUNT_ERASED = "account_erased", "author's account erased"
+    CAMPAIGN = "campaign", "likely campaign: the same text from several readers"
+    REJECTION_RATE = "rejection_rate", "many of the reader's recent comments rejected"
+    SLOW_MODE = "slow_mode", "slow mode: a reader without approved comments"
 
 
 def sentence(text: str) -> str:
@@ -243,6 +246,19 @@ class Comment(models.Model):
     def anchor(self) -> str:
         return f"comment-{self.pk}"
 
+    def statement_of_reasons(self) -> str:
+        """What a rejected comment's author is told: the standard reason's
+        name (or the rule's, which names its own), then the note. "Other"
+        has no name worth telling: its note, which it requires, says it."""
+        note = sentence(self.moderation_reason)
+        if self.removal_reason and self.removal_reason != RemovalReason.OTHER:
+            name = RemovalReason(self.removal_reason).label
+        elif self.rule and not self.removal_reason:
+            name = Rule(self.rule).label
+        else:
+            return note or f"{RemovalReason.OTHER.label}."
+        return f"{name}. {note}".rstrip()
+
     @property
     def is_public(self) -> bool:
         """Whether others see it in the discussion (itself or its
@@ -302,7 +318,11 @@ class ModerationEvent(models.Model):
 
     class Meta:
         ordering = ["comment", "created_at", "id"]
-        indexes = [models.Index(fields=["comment", "created_at"])]
+        indexes = [
+            models.Index(fields=["comment", "created_at"]),
+            # The decisions of the last day (the queue's timeliness).
+            models.Index(fields=["created_at"], name="event_by_time"),
+        ]
 
     def __str__(self):
         by = self.actor or self.get_rule_display() or "system"
@@ -561,6 +581,22 @@ class ModerationSettings(models.Model):
     reporting_limit = models.PositiveIntegerField(
         "reports per reader per hour", default=20
     )
+    surge_min_comments = models.PositiveIntegerField(
+        "slow a discussion down above (comments in 5 minutes)",
+        default=30,
+        help_text="A surge needs more than this many new comments in 5 minutes…",
+    )
+    surge_factor = models.PositiveIntegerField(
+        "…and more than this many times its usual rate",
+        default=5,
+        help_text="The usual rate: the median per 5 minutes over the last 7 days.",
+    )
+    slow_mode_minutes = models.PositiveIntegerField(
+        "slow mode lasts (minutes)", default=30
+    )
+    slow_mode_interval_seconds = models.PositiveIntegerField(
+        "in slow mode, one comment per reader every (seconds)", default=120
+    )
 
     class Meta:
         verbose_name = "moderation settings"
@@ -584,3 +620,54 @@ class ModerationSettings(models.Model):
             current, _ = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, current, timeout=None)
         return current
+
+
+class DiscussionActivity(models.Model):
+    """How many comments an article received in one 5-minute window: the
+    surge brake compares the current window with the usual ones without
+    counting comments (`comments.surge`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateTimeField()
+    comments = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["article", "window_start"]
+        verbose_name_plural = "discussion activity"
+        constraints = [
+            # Also the index the counter is found and the baseline read by.
+            models.UniqueConstraint(
+                fields=["article", "window_start"], name="one_counter_per_window"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.comments} comments from {self.window_start}"
+
+
+class SlowModePeriod(models.Model):
+    """A time a discussion was slowed down: by a surge of comments, until
+    `until`, or until a moderator ended it. The record moderators see."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="slow_mode_periods"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    until = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["article", "started_at"])]
+        verbose_name = "slow mode period"
+
+    def __str__(self):
+        return f"Slow mode of article {self.article_id} from {self.started_at}"

@@ -13,7 +13,7 @@ from uuid import UUID
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -22,13 +22,14 @@ from briefing.accounts.models import User
 from briefing.models import Article
 from briefing.text import skeleton, without_invisible
 
-from . import notifying
+from . import notifying, removals, surge
 from .models import (
     SINGLE_WORD,
     Comment,
     CommentRevision,
     ModerationEvent,
     ModerationSettings,
+    RemovalReason,
     Report,
     Rule,
     Sanction,
@@ -89,6 +90,23 @@ def leaving_reason(reader) -> str:
 
 # The same reader's same text within this time is a repeat, not a new comment.
 REPEAT_WINDOW = timedelta(minutes=10)
+# The same text from this many readers within REPEAT_WINDOW is a likely
+# campaign (copied talking points, a brigade), held for a moderator.
+CAMPAIGN_READERS = 3
+# A reader whose recent decided (published or rejected) comments were often
+# rejected waits for a moderator until the share falls.
+REJECTION_RATE_WINDOW = timedelta(days=7)
+REJECTION_RATE_MIN_DECIDED = 5
+REJECTION_RATE_LIMIT = 0.3
+
+
+def rejection_rate_holds(decided: int, rejected: int) -> bool:
+    """Whether a reader with `decided` comments decided within
+    REJECTION_RATE_WINDOW, `rejected` of them rejected, is premoderated."""
+    return (
+        decided >= REJECTION_RATE_MIN_DECIDED
+        and rejected >= REJECTION_RATE_LIMIT * decided
+    )
 
 
 class AlreadyPosted(Exception):
@@ -131,8 +149,19 @@ def evaluate(
     *,
     approved_comments: int,
     sanctions: list[Sanction],
+    other_readers_same_text: int = 0,
+    recently_decided: int = 0,
+    recently_rejected: int = 0,
+    slow_mode: bool = False,
 ) -> Decision:
-    """Decide where a new or edited comment goes, and which rule said so."""
+    """Decide where a new or edited comment goes, and which rule said so.
+
+    `other_readers_same_text`: how many other readers posted the same text
+    (`text_fingerprint`) within REPEAT_WINDOW; `recently_decided` and
+    `recently_rejected`: the reader's comments published or rejected, and
+    rejected, among those written within REJECTION_RATE_WINDOW; `slow_mode`:
+    a surge slowed the article's discussion down (`comments.surge`).
+    """
     words = listed_words(body)
     banned = [word for word, action in words if action == Word.Action.BANNED]
     if banned:
@@ -144,6 +173,20 @@ def evaluate(
             return Decision(
                 Status.PENDING, Rule.PREMODERATED_READER, sanction.explanation()
             )
+    if rejection_rate_holds(recently_decided, recently_rejected):
+        return Decision(
+            Status.PENDING,
+            Rule.REJECTION_RATE,
+            f"{recently_rejected} of the reader's {recently_decided} decided "
+            f"comments of the last {REJECTION_RATE_WINDOW.days} days were rejected",
+        )
+    if other_readers_same_text + 1 >= CAMPAIGN_READERS:
+        return Decision(
+            Status.PENDING,
+            Rule.CAMPAIGN,
+            f"The same text from {other_readers_same_text + 1} readers within "
+            f"{REPEAT_WINDOW.seconds // 60} minutes: a likely campaign",
+        )
     suspect = [word for word, action in words if action == Word.Action.SUSPECT]
     if suspect:
         return Decision(
@@ -160,6 +203,13 @@ def evaluate(
         return Decision(
             Status.PENDING, Rule.ARTICLE_PREMODERATION, "The article is premoderated"
         )
+    if slow_mode and not approved_comments:
+        return Decision(
+            Status.PENDING,
+            Rule.SLOW_MODE,
+            "The discussion is in slow mode: a reader's first comment waits "
+            "for a moderator",
+        )
     if approved_comments < moderation.new_reader_premoderation:
         return Decision(
             Status.PENDING,
@@ -170,10 +220,14 @@ def evaluate(
     return Decision(Status.PUBLISHED)
 
 
-def _count(queryset) -> Coalesce:
-    """A scalar subquery counting `queryset`'s rows, per outer reader."""
+def _count(queryset, among=None) -> Coalesce:
+    """A scalar subquery counting `queryset`'s rows (those matching `among`,
+    a Q, if given: read through `queryset`'s index), per outer reader."""
     counted = (
-        queryset.order_by().values("author").annotate(total=Count("pk")).values("total")
+        queryset.order_by()
+        .values("author")
+        .annotate(total=Count("pk", filter=among))
+        .values("total")
     )
     return Coalesce(Subquery(counted), 0)
 
@@ -182,6 +236,12 @@ def _count(queryset) -> Coalesce:
 class Standing:
     approved_comments: int
     recent_comments: int
+    # The reader's comments written within REJECTION_RATE_WINDOW that were
+    # published or rejected, and of those the rejected.
+    recently_decided: int
+    recently_rejected: int
+    # Other readers who posted the same text within REPEAT_WINDOW.
+    other_readers_same_text: int
     existing_comment_id: int | None
     # The reader's comment with the same text within REPEAT_WINDOW, if any.
     repeat_id: int | None
@@ -189,13 +249,16 @@ class Standing:
     # Whether the reader has an active sanction: most have none, and knowing
     # it here spares every post a query for sanctions.
     sanctioned: bool
+    # When the reader last posted under the article (slow mode's interval).
+    last_here: datetime | None
 
 
 def _standing(
     reader: User,
     moderation: ModerationSettings,
     idempotency_key: UUID | None,
-    fingerprint: str = "",
+    fingerprint: str,
+    article_id: int,
 ) -> Standing:
     """Count what the rules need in one statement, holding the reader's row.
 
@@ -206,6 +269,24 @@ def _standing(
     now = timezone.now()
     since = now - timedelta(seconds=moderation.posting_window_seconds)
     own = Comment.objects.filter(author=OuterRef("pk"))
+    decided = own.filter(
+        created_at__gte=now - REJECTION_RATE_WINDOW,
+        status__in=[Status.PUBLISHED, Status.REJECTED],
+    )
+    # Read through the index (fingerprint, created_at): the few comments
+    # with this text in the window, never the table.
+    same_text_elsewhere = (
+        Comment.objects.filter(
+            fingerprint=fingerprint, created_at__gte=now - REPEAT_WINDOW
+        )
+        .exclude(fingerprint="")
+        .exclude(author=OuterRef("pk"))
+        .exclude(status=Status.DELETED)
+        .order_by()
+        .values("fingerprint")
+        .annotate(readers=Count("author", distinct=True))
+        .values("readers")
+    )
     repeats = (
         own.filter(fingerprint=fingerprint, created_at__gte=now - REPEAT_WINDOW)
         .exclude(status=Status.DELETED)
@@ -218,6 +299,9 @@ def _standing(
         .annotate(
             approved_comments=_count(own.filter(status=Status.PUBLISHED)),
             recent_comments=_count(own.filter(created_at__gte=since)),
+            recently_decided=_count(decided),
+            recently_rejected=_count(decided, Q(status=Status.REJECTED)),
+            other_readers_same_text=Coalesce(Subquery(same_text_elsewhere), 0),
             # A post without a key is always new (filter(key=None) would
             # match the reader's earlier keyless comments).
             existing_comment_id=Subquery(
@@ -228,14 +312,23 @@ def _standing(
             sanctioned=Exists(Sanction.objects.active().filter(reader=OuterRef("pk"))),
             repeat_id=Subquery(repeats.values("pk")[:1]),
             repeat_article_id=Subquery(repeats.values("article_id")[:1]),
+            last_here=Subquery(
+                own.filter(article_id=article_id)
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            ),
         )
         .values(
             "approved_comments",
             "recent_comments",
+            "recently_decided",
+            "recently_rejected",
+            "other_readers_same_text",
             "existing_comment_id",
             "sanctioned",
             "repeat_id",
             "repeat_article_id",
+            "last_here",
         )
         .get()
     )
@@ -287,7 +380,9 @@ def post_comment(
         raise PostingRefused(closed)
     fingerprint = text_fingerprint(body)
     with transaction.atomic():
-        standing = _standing(author, moderation, idempotency_key, fingerprint)
+        standing = _standing(
+            author, moderation, idempotency_key, fingerprint, article.pk
+        )
         if standing.existing_comment_id is not None:
             return Comment.objects.get(pk=standing.existing_comment_id)
         sanctions = _posting_sanctions(author) if standing.sanctioned else []
@@ -310,12 +405,19 @@ def post_comment(
                 status=429,
                 retry_after=moderation.posting_window_seconds,
             )
+        slow_mode = article.slow_mode_until is not None
+        if slow_mode and standing.last_here is not None:
+            _refuse_in_slow_mode(article, moderation, standing.last_here)
         decision = evaluate(
             body,
             article,
             moderation,
             approved_comments=standing.approved_comments,
             sanctions=sanctions,
+            other_readers_same_text=standing.other_readers_same_text,
+            recently_decided=standing.recently_decided,
+            recently_rejected=standing.recently_rejected,
+            slow_mode=slow_mode,
         )
         comment = Comment(
             article=article,
@@ -332,9 +434,14 @@ def post_comment(
             _give_number(comment)
         comment.save(force_insert=True)
         shared_pages.changed(article.pk)
+        if decision.status == Status.REJECTED:
+            removals.changed(article.pk)
         if decision.status != Status.PUBLISHED:
             # A comment born held or rejected has a first line in its trail.
             _audit(comment, "", rule=decision.rule, reason=decision.reason)
+        if decision.rule == Rule.CAMPAIGN:
+            _hold_campaign(comment)
+        surge.brake(article, moderation)
         # Notifications: a reply published at once is news for the comment it answers.
         if decision.status == Status.PUBLISHED:
             notifying.first_published(comment)
@@ -347,6 +454,40 @@ def post_comment(
                 decision.reason,
             )
     return comment
+
+
+def _refuse_in_slow_mode(
+    article: Article, moderation: ModerationSettings, last_here: datetime
+) -> None:
+    """In slow mode a reader posts under the article once per interval."""
+    interval = timedelta(seconds=moderation.slow_mode_interval_seconds)
+    wait = last_here + interval - timezone.now()
+    if wait > timedelta(0):
+        until = timezone.localtime(article.slow_mode_until)
+        raise PostingRefused(
+            f"This discussion is in slow mode until {until:%H:%M}: one comment "
+            f"per reader every {surge.interval_words(moderation)}. Please wait "
+            "a moment; your text is kept below.",
+            status=429,
+            retry_after=max(int(wait.total_seconds()), 1),
+        )
+
+
+def _hold_campaign(comment: Comment) -> None:
+    """Hold, beside `comment`, what the campaign already published: the same
+    text from other readers within REPEAT_WINDOW."""
+    published = Comment.objects.filter(
+        fingerprint=comment.fingerprint,
+        created_at__gte=comment.created_at - REPEAT_WINDOW,
+        status=Status.PUBLISHED,
+    ).exclude(author=comment.author_id)
+    for earlier in published.select_for_update():
+        change_status(
+            earlier,
+            Status.PENDING,
+            rule=Rule.CAMPAIGN,
+            reason=comment.moderation_reason,
+        )
 
 
 def edit_comment(comment: Comment, body: str) -> Comment:
@@ -368,7 +509,13 @@ def edit_comment(comment: Comment, body: str) -> Comment:
         return comment
     moderation = ModerationSettings.current()
     with transaction.atomic():
-        standing = _standing(comment.author, moderation, None)
+        standing = _standing(
+            comment.author,
+            moderation,
+            None,
+            text_fingerprint(body),
+            comment.article_id,
+        )
         sanctions = _posting_sanctions(comment.author) if standing.sanctioned else []
         _lock(comment)
         if not comment.is_editable:
@@ -389,6 +536,9 @@ def edit_comment(comment: Comment, body: str) -> Comment:
             moderation,
             approved_comments=standing.approved_comments,
             sanctions=sanctions,
+            other_readers_same_text=standing.other_readers_same_text,
+            recently_decided=standing.recently_decided,
+            recently_rejected=standing.recently_rejected,
         )
         held_for_reports = (
             comment.status == Status.PENDING and comment.rule == Rule.REPORTS
@@ -471,6 +621,8 @@ def change_status(
             ]
         )
         shared_pages.changed(comment.article_id)
+        if Status.REJECTED in (from_status, to_status):
+            removals.changed(comment.article_id)
         _audit(comment, from_status, actor=actor, rule=rule, reason=reason)
     security_log.info(
         "comment %s %s -> %s by %s: %s",
@@ -519,6 +671,12 @@ def change_status_of_all(
             )
         for article_id in {article_id for _, _, article_id in changing}:
             shared_pages.changed(article_id)
+        for article_id in {
+            article_id
+            for _, from_status, article_id in changing
+            if Status.REJECTED in (from_status, to_status)
+        }:
+            removals.changed(article_id)
     if changing:
         security_log.info(
             "%s comments -> %s by %s: %s",
@@ -603,8 +761,9 @@ def _release_graduates(reader: User) -> None:
 def reject(
     comment: Comment, moderator: User, reason: str, removal_reason: str = ""
 ) -> bool:
-    """Reject `comment`; its author sees `reason`, and a placeholder naming
-    the standard `removal_reason` keeps its place if it had one.
+    """Reject `comment` for the standard `removal_reason` (none given is
+    "other"); its author sees the reason's name and the note `reason`, and a
+    placeholder naming it keeps its place if it had one.
     False for a deleted comment."""
     with transaction.atomic():
         _lock(comment)
@@ -617,7 +776,7 @@ def reject(
             Status.REJECTED,
             actor=moderator,
             reason=reason,
-            removal_reason=removal_reason,
+            removal_reason=removal_reason or RemovalReason.OTHER,
         )
         # Notifications: the author learns of the decision and its reason.
         if newly_rejected:

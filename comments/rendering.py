@@ -44,12 +44,3 @@ def bidi_isolated(name: str) -> str:
     if BIDI_CONTROLS.search(name):
         return f"\u2068{name}\u2069"
     return name
-
-
-def without_full_stop(text: str) -> str:
-    """`text` to be set inside a sentence that ends with its own full stop.
-
-    Reasons are written by moderators and rules, some as sentences ("Spam."):
-    "Your comment was rejected: Spam.." is how it read otherwise.
-    """
-    return text.rstrip().rstrip(".")

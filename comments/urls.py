@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import metrics, views
 
 app_name = "comments"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
     path("comments/<int:pk>/report/", views.report_comment, name="report"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]

@@ -13,7 +13,7 @@ from . import drafts, moderation
 from .discussion import comment_url
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Rule, Status
-from .rendering import without_full_stop
+from .timeliness import usual_wait
 
 security_log = logging.getLogger("briefing.security")
 
@@ -87,10 +87,12 @@ def post_comment(request, slug):
 def _tell_status(request, comment: Comment, published: str = "") -> None:
     """Tell the author where their new or edited comment stands."""
     if comment.status == Status.PENDING:
+        wait = usual_wait()
         messages.info(
             request,
             "Thank you. Your comment is awaiting moderation; only you can see it "
             "until a moderator approves it."
+            + (f" Moderators usually decide within {wait}." if wait else "")
             # An always-premoderated reader is told why (the sanction's words).
             + (
                 f" {comment.moderation_reason}"
@@ -101,8 +103,7 @@ def _tell_status(request, comment: Comment, published: str = "") -> None:
     elif comment.status == Status.REJECTED:
         messages.warning(
             request,
-            f"Your comment was rejected: "
-            f"{without_full_stop(comment.moderation_reason)}. "
+            f"Your comment was rejected: {comment.statement_of_reasons()} "
             "See the community guidelines.",
         )
     elif published:

@@ -183,6 +183,12 @@ def signed_in(client, reader):
 
 
 @pytest.fixture
+def committing(django_capture_on_commit_callbacks):
+    """Run what a block leaves for after commit, as the commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def csrf_client():
     return Client(enforce_csrf_checks=True)
 

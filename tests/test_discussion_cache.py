@@ -34,12 +34,6 @@ def anonymous():
     return Client()
 
 
-@pytest.fixture
-def committing(django_capture_on_commit_callbacks):
-    """Run what a block leaves for after commit, as the commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _post(client, article, body: str):
     return post(client, article, body, idempotency_key=uuid.uuid4())
 

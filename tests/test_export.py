@@ -68,6 +68,7 @@ def test_export_holds_every_comment_in_every_state_with_its_text(
     ]
     assert comments[0]["earlier_versions"][0]["text"] == "First words."
     assert comments[1]["moderation_reason"] == "Abuse"
+    assert comments[1]["standard_reason"] == "other"
     assert comments[0]["article_url"] == article.get_absolute_url()
 
 

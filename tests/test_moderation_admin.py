@@ -866,6 +866,10 @@ def test_moderator_pauses_the_site_and_readers_are_told(
         "posting_limit": 5,
         "posting_window_seconds": 60,
         "reporting_limit": 20,
+        "surge_min_comments": 30,
+        "surge_factor": 5,
+        "slow_mode_minutes": 30,
+        "slow_mode_interval_seconds": 120,
     }
     ModerationSettings.current()  # cached, as on a live site
 

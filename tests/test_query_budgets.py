@@ -17,13 +17,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from briefing import shared_pages
-from comments.models import Comment, Status
+from comments import moderation
+from comments.models import Comment, ModerationSettings, Status
 from notifications.delivery import forget_unread_count, notify
 from notifications.models import Kind
 
@@ -36,8 +39,10 @@ CACHED_ANONYMOUS_ARTICLE_BUDGET = 1
 SIGNED_IN_ARTICLE_BUDGET = 5
 # A reply on PostgreSQL: the reader's standing, the answered comment, the
 # article's row lock and its last number (numbers are given in publication
-# order), the insert, and the session; SQLite needs no lock statement.
-POSTING_BUDGET = 7
+# order), the insert, the article's counter of the 5-minute window (the
+# surge brake, comments/surge.py), and the session; SQLite needs no lock
+# statement.
+POSTING_BUDGET = 8
 # A reply also notifies the author it answers: their notification's row, and
 # after the commit the row of the task that mails it.
 REPLY_POSTING_BUDGET = POSTING_BUDGET + 2
@@ -180,6 +185,63 @@ def test_article_page_costs_the_same_with_10_and_1000_comments(
 
     assert counts[0] == counts[1]
     assert anonymous[0] == anonymous[1]
+
+
+@pytest.fixture
+def moderated_discussion(make_discussion, make_article, authors, moderator, committing):
+    """A long discussion of which moderators removed some comments: the
+    moderation note is counted again after the last removal commits."""
+    article = make_article()
+    comments = make_discussion(article, authors, 1000)
+    ModerationSettings.current()
+    with committing():
+        # The first 30, one of which its author deleted.
+        for comment in comments[:30]:
+            moderation.reject(comment, moderator, "", "spam")
+    return article
+
+
+def test_anonymous_article_page_with_moderation_note_within_budget(
+    moderated_discussion, client
+):
+    with counting_statements() as statements:
+        response = client.get(moderated_discussion.get_absolute_url())
+
+    assertContains(response, "29 comments removed by moderators: 29 spam.")
+    assert len(statements) <= ANONYMOUS_ARTICLE_BUDGET, str(statements)
+
+
+def test_signed_in_article_page_with_moderation_note_within_budget(
+    moderated_discussion, signed_in, moderator, committing
+):
+    signed_in.get(moderated_discussion.get_absolute_url())
+    with committing():
+        moderation.reject(
+            moderated_discussion.comments.get(number=31), moderator, "", "abuse"
+        )
+
+    with counting_statements() as statements:
+        response = signed_in.get(moderated_discussion.get_absolute_url())
+
+    assertContains(
+        response, "30 comments removed by moderators: 29 spam, 1 abuse or harassment."
+    )
+    assert len(statements) <= SIGNED_IN_ARTICLE_BUDGET, str(statements)
+
+
+def test_moderation_note_counted_when_the_cache_lost_it_within_budget(
+    moderated_discussion, client
+):
+    # The cache lost everything; the moderation settings, which every page
+    # reads, are back first.
+    cache.clear()
+    ModerationSettings.current()
+
+    with counting_statements() as statements:
+        response = client.get(moderated_discussion.get_absolute_url())
+
+    assertContains(response, "29 comments removed by moderators: 29 spam.")
+    assert len(statements) <= ANONYMOUS_ARTICLE_BUDGET, str(statements)
 
 
 def test_later_page_of_a_long_discussion_within_budget(

@@ -72,6 +72,13 @@ def test_production_plain_http_is_redirected_to_https(http_client, article):
     assert response["Location"] == f"https://{HOST}{ARTICLE}?page=2"
 
 
+def test_production_metrics_answer_plain_http_for_the_scraper(http_client):
+    response = http_client.get("/metrics", REMOTE_ADDR="127.0.0.1")
+
+    assert response.status_code == 200
+    assert b"briefing_queue_pending" in response.content
+
+
 def test_production_healthz_answers_plain_http_for_load_balancers(http_client):
     response = http_client.get("/healthz")
 

@@ -2,16 +2,17 @@
 moderation settings and each article's discussion switches."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.translation import ngettext
 
-from .. import moderation
-from ..models import ArticleDiscussion, ModerationSettings, Word
+from .. import moderation, surge
+from ..models import ArticleDiscussion, ModerationSettings, SlowModePeriod, Word
 from .pagination import CappedCountPaginator
 
 
@@ -50,6 +51,17 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Surge brake (slow mode)",
+            {
+                "fields": [
+                    "surge_min_comments",
+                    "surge_factor",
+                    "slow_mode_minutes",
+                    "slow_mode_interval_seconds",
+                ]
+            },
+        ),
     ]
 
     def has_add_permission(self, request):
@@ -85,6 +97,7 @@ class ArticleDiscussionAdmin(admin.ModelAdmin):
         "comments_open",
         "closes",
         "premoderated",
+        "slow_mode",
         "queue_link",
     ]
     list_filter = ["comments_open", "premoderated"]
@@ -101,8 +114,11 @@ class ArticleDiscussionAdmin(admin.ModelAdmin):
         "comments_auto_close",
         "comments_close_at",
         "premoderated",
+        "slow_mode",
+        "slow_mode_record",
     ]
-    readonly_fields = ["title", "published_at"]
+    readonly_fields = ["title", "published_at", "slow_mode", "slow_mode_record"]
+    actions = ["end_slow_mode"]
     view_on_site = True
 
     def has_add_permission(self, request):
@@ -119,6 +135,54 @@ class ArticleDiscussionAdmin(admin.ModelAdmin):
         if closes is None:
             return "never"
         return f"{timezone.localtime(closes):%d %b %Y %H:%M}"
+
+    @admin.display(description="slow mode")
+    def slow_mode(self, article):
+        until = article.slow_mode_until
+        if until is None:
+            return "off"
+        return f"until {timezone.localtime(until):%H:%M}"
+
+    @admin.display(description="slow mode periods")
+    def slow_mode_record(self, article):
+        """The surges that slowed the discussion down, newest first."""
+        periods = SlowModePeriod.objects.filter(article=article).select_related(
+            "ended_by"
+        )[:20]
+        if not periods:
+            return "none"
+        return format_html(
+            '<ul class="slow-mode-record">{}</ul>',
+            format_html_join(
+                "",
+                "<li>{} to {}: {}{}</li>",
+                (
+                    (
+                        f"{timezone.localtime(period.started_at):%d %b %Y %H:%M}",
+                        f"{timezone.localtime(period.ended_at or period.until):%H:%M}",
+                        period.reason,
+                        f" (ended by {period.ended_by})" if period.ended_by else "",
+                    )
+                    for period in periods
+                ),
+            ),
+        )
+
+    @admin.action(
+        description="End slow mode of selected discussions", permissions=["change"]
+    )
+    def end_slow_mode(self, request, queryset):
+        ended = sum(surge.end_slow_mode(article, request.user) for article in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Slow mode ended on %(count)d discussion.",
+                "Slow mode ended on %(count)d discussions.",
+                ended,
+            )
+            % {"count": ended},
+            messages.SUCCESS if ended else messages.WARNING,
+        )
 
     @admin.display(description="comments")
     def queue_link(self, article):

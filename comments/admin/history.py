@@ -3,10 +3,12 @@ sanctions, and the reasons of its open reports, for a whole page at once."""
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from ..models import Comment, Report, Sanction, Status
+from ..moderation import REJECTION_RATE_WINDOW, rejection_rate_holds
 
 
 def attach_context(comments: list[Comment]) -> None:
@@ -16,14 +18,20 @@ def attach_context(comments: list[Comment]) -> None:
         return
     authors = {comment.author_id for comment in comments}
     history: dict[int, Counter] = defaultdict(Counter)
+    # Written within the rejection rate's window, in the same statement.
+    recent_history: dict[int, Counter] = defaultdict(Counter)
+    since = timezone.now() - REJECTION_RATE_WINDOW
     counted = (
         Comment.objects.filter(author_id__in=authors)
         .order_by()
         .values_list("author_id", "status")
-        .annotate(total=Count("pk"))
+        .annotate(
+            total=Count("pk"), recent=Count("pk", filter=Q(created_at__gte=since))
+        )
     )
-    for author_id, status, total in counted:
+    for author_id, status, total, recent in counted:
         history[author_id][status] = total
+        recent_history[author_id][status] = recent
     sanctions = defaultdict(list)
     for sanction in Sanction.objects.active().filter(reader_id__in=authors):
         sanctions[sanction.reader_id].append(sanction)
@@ -40,6 +48,7 @@ def attach_context(comments: list[Comment]) -> None:
             reasons[comment_id][reason] = total
     for comment in comments:
         comment.author_history = history[comment.author_id]
+        comment.author_recent_history = recent_history[comment.author_id]
         comment.author_sanctions = sanctions[comment.author_id]
         comment.report_reasons = reasons[comment.pk]
 
@@ -63,9 +72,21 @@ def describe_history(comment: Comment):
         for status, label in HISTORY_LABELS
         if history[status]
     )
+    recent = comment.author_recent_history
+    rejected = recent[Status.REJECTED]
+    decided = recent[Status.PUBLISHED] + rejected
+    rate = ""
+    if rejection_rate_holds(decided, rejected):
+        rate = (
+            f"premoderated: {rejected} of {decided} decided in "
+            f"{REJECTION_RATE_WINDOW.days} days rejected"
+        )
     return format_html(
-        "{}{}",
+        "{}{}{}",
         counts or "no comments",
+        format_html('<br><strong class="rejection-rate">{}</strong>', rate)
+        if rate
+        else "",
         format_html_join(
             "",
             '<br><strong class="sanction">{}</strong>',

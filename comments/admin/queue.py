@@ -40,17 +40,31 @@ CHANGE_FORM_ACTION = f"{ActionLocation.CHANGE_FORM.value}-action"
 
 
 class ReasonForm(forms.Form):
+    """A rejection's statement of reasons: a standard reason, which the
+    author and the discussion's placeholder name, and a note for the author,
+    which "other" (or no choice) needs, as it names nothing by itself."""
+
     removal_reason = forms.ChoiceField(
-        label="Standard reason (the discussion's placeholder names it)",
-        choices=[("", "none: “removed by a moderator”"), *RemovalReason.choices],
+        label="Standard reason (the author and the discussion's placeholder name it)",
+        choices=RemovalReason.choices,
+        initial=RemovalReason.OTHER,
         required=False,
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Reason (the author sees it)",
+        label="Note (the author sees it; required for “other”)",
         max_length=moderation.REASON_MAX_LENGTH,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        removal_reason = cleaned.get("removal_reason") or RemovalReason.OTHER
+        cleaned["removal_reason"] = removal_reason
+        if removal_reason == RemovalReason.OTHER and not cleaned.get("reason"):
+            self.add_error("reason", "This field is required.")
+        return cleaned
 
 
 class ModerationQueue(ChangeList):

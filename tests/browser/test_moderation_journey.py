@@ -56,7 +56,8 @@ result = comment.pk
     )
     page.locator("select[name='CHANGE_FORM-action']").select_option("reject_selected")
     page.get_by_role("button", name="Run").click()
-    page.get_by_label("Reason (the author sees it)").fill("Insults against the staff")
+    page.get_by_label("abuse or harassment").check()
+    page.get_by_label("Note (the author sees it").fill("Insults against the staff")
     page.get_by_role("button", name="Reject comments").click()
     expect(page.locator(".messagelist")).to_contain_text("1 comment rejected")
     expect(
