@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import IntegerField, Max, Subquery
+from django.db.models import Exists, IntegerField, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from .forms import CommentForm
-from .models import Comment, ModerationSettings, RemovalReason, Rule, Status
+from .models import Comment, ModerationSettings, RemovalReason, Respect, Rule, Status
 from .moderation import closed_reason, leaving_reason, posting_sanction
 from .rendering import bidi_isolated, format_body
 
@@ -53,6 +53,10 @@ class ShownComment:
     reply_url: str = ""
     reply_name: str = ""
     body: str = ""
+    respects: int = 0
+    # Whether the reader respects it, and whether they may (not their own).
+    respected: bool = False
+    can_respect: bool = False
 
 
 def placeholder(comment: Comment) -> str:
@@ -103,6 +107,10 @@ def shown_comments(comments, *, reader=None) -> list[ShownComment]:
         item.iso_time = f"{local:%Y-%m-%dT%H:%M:%S%z}"
         item.local_time = f"{local.day} {local:%B %Y %H:%M}"
         item.body = format_body(comment.body)
+        item.respects = comment.respect_count
+        if comment.status == Status.PUBLISHED and reader_pk is not None:
+            item.respected = getattr(comment, "respected", False)
+            item.can_respect = comment.author_id != reader_pk
         if comment.reply_to_id:
             answered = comment.reply_to
             item.reply_state = answered.status
@@ -180,7 +188,7 @@ class Discussion:
                 number__gt=(number - 1) * COMMENTS_PER_PAGE,
                 number__lte=number * COMMENTS_PER_PAGE,
             )
-            .annotate(last_number=last_number)
+            .annotate(last_number=last_number, **self._reader_annotations())
             .select_related("author", "reply_to__author")
         )
         paginator = Paginator(comments.in_discussion_order(), COMMENTS_PER_PAGE)
@@ -192,6 +200,17 @@ class Discussion:
         if number > 1 and paginator.count:
             return self._page(paginator.num_pages)
         return Page([], 1, paginator)
+
+    def _reader_annotations(self) -> dict:
+        """What the page shows of the signed-in reader's own doings, read
+        with the page itself rather than by a statement each."""
+        if not self.user.is_authenticated:
+            return {}
+        return {
+            "respected": Exists(
+                Respect.objects.filter(comment=OuterRef("pk"), reader=self.user)
+            )
+        }
 
     def numbered_comments(self) -> list[ShownComment]:
         """The page's comments, under the numbers they were published with."""

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from briefing.accounts.models import User
 
+from .conversation import withdraw_respects
 from .models import Comment, CommentRevision, ModerationEvent, Report, Rule, Status
 from .moderation import BATCH_SIZE, change_status_of_all
 
@@ -43,6 +44,7 @@ def erase_author(reader: User) -> None:
     CommentRevision.objects.filter(comment__author=reader).delete()
     comments.exclude(body="").update(body="", idempotency_key=None)
     Report.objects.filter(reporter=reader).exclude(details="").update(details="")
+    withdraw_respects(reader)
 
 
 def erase_expired_rejections() -> int:

@@ -180,6 +180,12 @@ class Comment(models.Model):
         editable=False,
         help_text="The text as the repeat rules compare it (`text_fingerprint`).",
     )
+    respect_count = models.PositiveIntegerField(
+        "respects",
+        default=0,
+        editable=False,
+        help_text="Readers who respect it, kept in step with their Respects.",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -213,6 +219,12 @@ class Comment(models.Model):
             ),
             models.Index(fields=["rule", "created_at", "id"], name="comment_by_rule"),
             models.Index(fields=["created_at", "id"], name="comment_by_time"),
+            # The discussion sorted by respect, a page at a time.
+            models.Index(
+                fields=["article", "-respect_count", "number"],
+                name="comment_by_respect",
+                condition=Q(number__isnull=False),
+            ),
         ]
         constraints = [
             # Also the index the discussion is read by, a page in number order.
@@ -347,6 +359,33 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+
+class Respect(models.Model):
+    """A reader's appreciation of someone else's comment: one per reader per
+    comment, taken back by deleting it. `Comment.respect_count` keeps the
+    count the discussion shows without counting rows on every page."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="respects"
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="respects"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reader"], name="one_respect_per_reader"
+            )
+        ]
+        # A reader's recent respects (the rate limit, the export).
+        indexes = [models.Index(fields=["reader", "created_at"])]
+
+    def __str__(self):
+        return f"Respect for comment {self.comment_id} by reader {self.reader_id}"
 
 
 class SanctionQuerySet(models.QuerySet):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
     path("comments/<int:pk>/report/", views.report_comment, name="report"),
+    path("comments/<int:pk>/respect/", views.respect_comment, name="respect"),
 ]

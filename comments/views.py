@@ -3,13 +3,13 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from briefing.models import Article
 
-from . import moderation
+from . import conversation, moderation
 from .discussion import comment_url
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Rule, Status
@@ -194,3 +194,36 @@ def report_comment(request, pk):
             )
         return redirect(comment_url(comment))
     return render(request, "comments/report.html", context)
+
+
+def _wants_json(request) -> bool:
+    """A fetch() from the page's script, which updates the page in place."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+@login_required
+@require_POST
+def respect_comment(request, pk):
+    """Give or take back the reader's Respect for someone else's published
+    comment; back to the comment, or JSON for the page's script.
+
+    Not for one's own comment (403); a comment others can't see cannot be
+    respected at all (404).
+    """
+    comment = get_object_or_404(
+        Comment.objects.published().select_related("article", "author"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+    try:
+        respected = conversation.toggle_respect(comment, request.user)
+    except moderation.PostingRefused as refusal:
+        if _wants_json(request):
+            response = JsonResponse({"error": refusal.message}, status=refusal.status)
+            if refusal.retry_after:
+                response["Retry-After"] = str(refusal.retry_after)
+            return response
+        return _refuse(request, "comments/respect.html", {"comment": comment}, refusal)
+    if _wants_json(request):
+        return JsonResponse({"respected": respected, "respects": comment.respect_count})
+    return redirect(comment_url(comment))

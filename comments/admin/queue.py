@@ -70,6 +70,7 @@ class CommentAdmin(admin.ModelAdmin):
         "author_with_history",
         "article_link",
         "reports",
+        "respect_count",
         "why",
         "created_at",
     ]

@@ -5,6 +5,8 @@
  * - A remaining-characters counter under the comment body.
  * - A form is sent once, however often its button is clicked (the server
  *   also stores a double post once, through the idempotency key).
+ * - Respect is given and taken back without reloading the page (the form
+ *   posts as it is without JavaScript).
  *
  * A static file, loaded with `defer`: the Content-Security-Policy allows
  * scripts from this site only, and no inline script.
@@ -105,6 +107,47 @@
       });
     });
   }
+
+  function respectButtons() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target.closest("form.respect");
+      if (!form) {
+        return;
+      }
+      event.preventDefault();
+      var button = form.querySelector("button");
+      if (button.disabled) {
+        return;
+      }
+      button.disabled = true;
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (response) {
+          if (!response.ok) {
+            // The page without JavaScript says why (a limit, a signed-out session).
+            form.submit();
+            return null;
+          }
+          return response.json();
+        })
+        .then(function (result) {
+          if (!result) {
+            return;
+          }
+          button.setAttribute("aria-pressed", result.respected ? "true" : "false");
+          form.querySelector(".respects").textContent = String(result.respects);
+        })
+        .finally(function () {
+          button.disabled = false;
+        });
+    });
+  }
+
+  respectButtons();
 
   var commentForm = document.getElementById("comment-form");
   if (commentForm) {
