@@ -1,10 +1,14 @@
-"""The discussion as a page shows it: numbered, paginated, oldest first."""
+"""The discussion as a page shows it: numbered, paginated, in the order the
+reader chose (oldest first unless they chose otherwise)."""
 
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, IntegerField, Max, OuterRef, Subquery
+from django.db.models import Exists, F, IntegerField, Max, OuterRef, Subquery
+from django.http import HttpRequest
 from django.utils import timezone
+
+from briefing.shared_pages import SORT_COOKIE, SORT_PARAMETER
 
 from .forms import CommentForm
 from .models import Comment, ModerationSettings, RemovalReason, Respect, Rule, Status
@@ -12,6 +16,14 @@ from .moderation import closed_reason, leaving_reason, posting_sanction
 from .rendering import bidi_isolated, format_body
 
 COMMENTS_PER_PAGE = 50
+# The orders a reader may read the discussion in; numbers stay the
+# oldest-first ones under each.
+SORTS = {
+    "oldest": "Oldest first",
+    "newest": "Newest first",
+    "respected": "Most respected",
+}
+DEFAULT_SORT = "oldest"
 # Beyond any discussion, and small enough for every database's integers.
 MAX_PAGE = 10_000_000
 
@@ -131,6 +143,48 @@ def shown_comments(comments, *, reader=None) -> list[ShownComment]:
     return shown
 
 
+def chosen_sort(request: HttpRequest) -> str:
+    """The order the reader reads the discussion in: `?sort=`, else the one
+    they chose last time (a cookie), else oldest first.
+
+    A link to a page without `sort` (`comment_url`, "see comment 7") is to the
+    oldest-first page, where that comment stands, whatever the reader chose.
+    """
+    sort = request.GET.get(SORT_PARAMETER)
+    if sort is None and "page" not in request.GET:
+        sort = request.COOKIES.get(SORT_COOKIE)
+    return sort if sort in SORTS else DEFAULT_SORT
+
+
+def remember_sort(get_response):
+    """Keep the order a reader picked on an article page for their next
+    visits, in a cookie: it varies the shared page's key, not the session,
+    so anonymous pages stay shared (briefing.shared_pages)."""
+
+    def middleware(request):
+        response = get_response(request)
+        sort = request.GET.get(SORT_PARAMETER)
+        match = request.resolver_match
+        if (
+            sort in SORTS
+            and sort != request.COOKIES.get(SORT_COOKIE)
+            and match is not None
+            and match.view_name == "briefing:article"
+            and response.status_code == 200
+        ):
+            response.set_cookie(
+                SORT_COOKIE,
+                sort,
+                max_age=365 * 24 * 3600,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    return middleware
+
+
 def _page_number(requested) -> int:
     """The page a `?page=` asks for; anything but a positive number is 1."""
     try:
@@ -147,8 +201,18 @@ class Discussion:
     `briefing.views.ArticleView`.
     """
 
-    def __init__(self, article, user, page_number, *, form=None, reply_to=None):
+    def __init__(
+        self,
+        article,
+        user,
+        page_number,
+        *,
+        sort=DEFAULT_SORT,
+        form=None,
+        reply_to=None,
+    ):
         self.article = article
+        self.sort = sort
         self.moderation = ModerationSettings.current()
         self.closed_reason = leaving_reason(user) or closed_reason(
             article, self.moderation
@@ -173,23 +237,46 @@ class Discussion:
                     article=article, initial={"reply_to": reply_to}
                 )
 
+    @property
+    def sort_query(self) -> str:
+        """What links to other pages of this order add to their query."""
+        return "" if self.sort == DEFAULT_SORT else f"{SORT_PARAMETER}={self.sort}&"
+
+    def sorts(self) -> list[tuple[str, str]]:
+        return list(SORTS.items())
+
+    def _rows(self, comments, number: int, last_number):
+        """Page `number`'s comments in the reader's order, each carrying the
+        discussion's last number. Numbers run without gaps, so oldest and
+        newest first read a range of numbers; most respected reads the index
+        `comment_by_respect` in order."""
+        start, end = (number - 1) * COMMENTS_PER_PAGE, number * COMMENTS_PER_PAGE
+        comments = comments.annotate(last_number=last_number)
+        if self.sort == "newest":
+            return comments.filter(
+                number__gt=F("last_number") - end,
+                number__lte=F("last_number") - start,
+            ).order_by("-number")
+        if self.sort == "respected":
+            return comments.order_by("-respect_count", "number")[start:end]
+        return comments.filter(number__gt=start, number__lte=end).order_by("number")
+
     def _page(self, number: int) -> Page:
         """Page `number` of the discussion (the last one if there are fewer),
-        read in one statement: numbers run without gaps, so the page holds
-        numbers 50(n-1)+1 to 50n and the last number is the count."""
+        read in one statement; the last number is the count."""
         comments = self.article.comments.visible()
         last_number = Subquery(
             comments.order_by("-number").values("number")[:1],
             output_field=IntegerField(),
         )
         rows = list(
-            comments.in_discussion_order()
-            .filter(
-                number__gt=(number - 1) * COMMENTS_PER_PAGE,
-                number__lte=number * COMMENTS_PER_PAGE,
+            self._rows(
+                comments.annotate(**self._reader_annotations()).select_related(
+                    "author", "reply_to__author"
+                ),
+                number,
+                last_number,
             )
-            .annotate(last_number=last_number, **self._reader_annotations())
-            .select_related("author", "reply_to__author")
         )
         paginator = Paginator(comments.in_discussion_order(), COMMENTS_PER_PAGE)
         if rows:

@@ -2,7 +2,7 @@ from django import template
 from django.core.paginator import Paginator
 from django.db.models import Count
 
-from ..discussion import Discussion
+from ..discussion import Discussion, chosen_sort
 from ..models import Comment
 from ..rendering import bidi_isolated, format_body
 
@@ -34,6 +34,7 @@ def discussion(context, article):
             article,
             request.user,
             request.GET.get("page"),
+            sort=chosen_sort(request),
             form=context.get("comment_form"),
             reply_to=_comment_id(request.GET.get("reply_to", "")),
         ),
