@@ -222,6 +222,11 @@ class Discussion:
         self.sanction = None
         self.form = None
         self.page = self._page(_page_number(page_number))
+        self.featured = shown_comments(
+            article.comments.featured()
+            .order_by("featured_at")
+            .select_related("author", "reply_to__author")
+        )
         if user.is_authenticated:
             self.own_unpublished = shown_comments(
                 article.comments.unpublished_by(user)

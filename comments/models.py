@@ -13,6 +13,8 @@ from briefing.models import Article
 from briefing.text import skeleton, without_invisible
 
 EDIT_WINDOW_MINUTES = 15
+# Comments moderators may feature above one article's discussion.
+FEATURED_LIMIT = 3
 BODY_MAX_LENGTH = 5000
 WORD_LISTS_CACHE_KEY = "comments:word-lists"
 # A word as the word lists see it: letters and digits, nothing between them.
@@ -105,6 +107,11 @@ class CommentQuerySet(models.QuerySet):
     def in_discussion_order(self):
         return self.order_by("number")
 
+    def featured(self):
+        """The comments moderators feature above the discussion, as long as
+        they are published; served by the partial index `comment_featured`."""
+        return self.filter(featured_at__isnull=False, status=Status.PUBLISHED)
+
 
 NEEDS_DECISION = Q(status=Status.PENDING) | Q(
     status=Status.PUBLISHED, open_reports__gt=0
@@ -180,6 +187,12 @@ class Comment(models.Model):
         editable=False,
         help_text="The text as the repeat rules compare it (`text_fingerprint`).",
     )
+    featured_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a moderator featured it above the discussion.",
+    )
     respect_count = models.PositiveIntegerField(
         "respects",
         default=0,
@@ -219,6 +232,12 @@ class Comment(models.Model):
             ),
             models.Index(fields=["rule", "created_at", "id"], name="comment_by_rule"),
             models.Index(fields=["created_at", "id"], name="comment_by_time"),
+            # The few featured comments above an article's discussion.
+            models.Index(
+                fields=["article", "featured_at"],
+                name="comment_featured",
+                condition=Q(featured_at__isnull=False),
+            ),
             # The discussion sorted by respect, a page at a time.
             models.Index(
                 fields=["article", "-respect_count", "number"],
