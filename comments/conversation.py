@@ -14,7 +14,7 @@ from django.utils import timezone
 from briefing import shared_pages
 from briefing.accounts.models import User
 
-from .models import Comment, Respect
+from .models import Comment, Ignore, Respect
 from .moderation import PostingRefused
 
 # Respects a reader may give in RESPECT_WINDOW: enough for any reader, too
@@ -80,3 +80,23 @@ def withdraw_respects(reader: User) -> None:
         Respect.objects.filter(reader=reader).delete()
         for article_id in articles:
             shared_pages.changed(article_id)
+
+
+class NotIgnorable(PostingRefused):
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
+def toggle_ignore(reader: User, other: User) -> bool:
+    """`reader` ignores `other`, or stops ignoring them; returns whether they
+    now ignore them. Moderators and editors cannot be ignored: readers must
+    see what the newsroom says in the discussion."""
+    if other.pk == reader.pk:
+        raise NotIgnorable("You can't ignore yourself.")
+    if other.is_staff:
+        raise NotIgnorable("You can't ignore the site's staff.")
+    with transaction.atomic():
+        stopped, _ = Ignore.objects.filter(ignorer=reader, ignored=other).delete()
+        if not stopped:
+            Ignore.objects.get_or_create(ignorer=reader, ignored=other)
+    return not stopped

@@ -11,7 +11,15 @@ from django.utils import timezone
 from briefing.shared_pages import SORT_COOKIE, SORT_PARAMETER
 
 from .forms import CommentForm
-from .models import Comment, ModerationSettings, RemovalReason, Respect, Rule, Status
+from .models import (
+    Comment,
+    Ignore,
+    ModerationSettings,
+    RemovalReason,
+    Respect,
+    Rule,
+    Status,
+)
 from .moderation import closed_reason, leaving_reason, posting_sanction
 from .rendering import bidi_isolated, format_body
 
@@ -69,6 +77,8 @@ class ShownComment:
     # Whether the reader respects it, and whether they may (not their own).
     respected: bool = False
     can_respect: bool = False
+    # Written by a reader the reader ignores: folded.
+    ignored: bool = False
 
 
 def placeholder(comment: Comment) -> str:
@@ -123,6 +133,7 @@ def shown_comments(comments, *, reader=None) -> list[ShownComment]:
         if comment.status == Status.PUBLISHED and reader_pk is not None:
             item.respected = getattr(comment, "respected", False)
             item.can_respect = comment.author_id != reader_pk
+            item.ignored = getattr(comment, "author_ignored", False)
         if comment.reply_to_id:
             answered = comment.reply_to
             item.reply_state = answered.status
@@ -301,7 +312,10 @@ class Discussion:
         return {
             "respected": Exists(
                 Respect.objects.filter(comment=OuterRef("pk"), reader=self.user)
-            )
+            ),
+            "author_ignored": Exists(
+                Ignore.objects.filter(ignorer=self.user, ignored=OuterRef("author"))
+            ),
         }
 
     def numbered_comments(self) -> list[ShownComment]:

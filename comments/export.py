@@ -10,7 +10,15 @@ from django.db.models import Prefetch
 
 from briefing.accounts.models import User
 
-from .models import Comment, CommentRevision, Report, Respect, Sanction, Status
+from .models import (
+    Comment,
+    CommentRevision,
+    Ignore,
+    Report,
+    Respect,
+    Sanction,
+    Status,
+)
 
 
 def personal_data(reader: User) -> dict[str, list[dict]]:
@@ -18,6 +26,11 @@ def personal_data(reader: User) -> dict[str, list[dict]]:
         "comments": _comments(reader),
         "reports": _reports(reader),
         "respects": _respects(reader),
+        "ignored_readers": list(
+            Ignore.objects.filter(ignorer=reader)
+            .order_by("created_at")
+            .values_list("ignored__username", flat=True)
+        ),
         "sanctions": _sanctions(reader),
     }
 

@@ -407,6 +407,40 @@ class Respect(models.Model):
         return f"Respect for comment {self.comment_id} by reader {self.reader_id}"
 
 
+class IgnoreQuerySet(models.QuerySet):
+    def ignores(self, ignorer, ignored) -> bool:
+        """Whether `ignorer` ignores `ignored`: their comments are folded for
+        them, and nothing `ignored` does notifies them."""
+        return self.filter(ignorer=ignorer, ignored=ignored).exists()
+
+
+class Ignore(models.Model):
+    """A reader who does not want to read another: that reader's comments
+    are folded for them. Staff cannot be ignored (`comments.conversation`)."""
+
+    ignorer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ignoring"
+    )
+    ignored = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ignored_by"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = IgnoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ignorer", "ignored"], name="ignore_once"),
+            models.CheckConstraint(
+                condition=~Q(ignorer=models.F("ignored")), name="ignore_not_oneself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reader {self.ignorer_id} ignores reader {self.ignored_id}"
+
+
 class SanctionQuerySet(models.QuerySet):
     def active(self):
         now = timezone.now()

@@ -10,4 +10,5 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
     path("comments/<int:pk>/report/", views.report_comment, name="report"),
     path("comments/<int:pk>/respect/", views.respect_comment, name="respect"),
+    path("users/<str:username>/ignore/", views.ignore_reader, name="ignore"),
 ]

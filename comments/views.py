@@ -3,11 +3,14 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from briefing.accounts.models import User
 from briefing.models import Article
+from briefing.text import skeleton
 
 from . import conversation, moderation
 from .discussion import comment_url
@@ -227,3 +230,33 @@ def respect_comment(request, pk):
     if _wants_json(request):
         return JsonResponse({"respected": respected, "respects": comment.respect_count})
     return redirect(comment_url(comment))
+
+
+@login_required
+@require_POST
+def ignore_reader(request, username):
+    """Ignore that reader (their comments fold for the signed-in reader), or
+    stop ignoring them; back to where the button was. Staff: 403."""
+    other = get_object_or_404(
+        User.objects.filter(is_active=True), username_key=skeleton(username)
+    )
+    try:
+        ignoring = conversation.toggle_ignore(request.user, other)
+    except moderation.PostingRefused as refusal:
+        security_log.warning(
+            "refused ignore of %r by %s: %s", other.username, request.user, refusal
+        )
+        return HttpResponseForbidden(refusal.message)
+    if ignoring:
+        messages.success(
+            request,
+            f"You ignore {other.username}: their comments are folded for you.",
+        )
+    else:
+        messages.success(request, f"You no longer ignore {other.username}.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = other.get_absolute_url()
+    return redirect(back)
