@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, IntegerField, Max, OuterRef, Subquery
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from briefing.shared_pages import SORT_COOKIE, SORT_PARAMETER
 
 from .forms import CommentForm
 from .models import (
+    ArticleVisit,
     Comment,
     Ignore,
     ModerationSettings,
@@ -79,6 +81,8 @@ class ShownComment:
     can_respect: bool = False
     # Written by a reader the reader ignores: folded.
     ignored: bool = False
+    # Published since the reader's previous visit.
+    new: bool = False
 
 
 def placeholder(comment: Comment) -> str:
@@ -98,10 +102,13 @@ def placeholder(comment: Comment) -> str:
     return f"This comment was removed automatically: {Rule(comment.rule).label}."
 
 
-def shown_comments(comments, *, reader=None) -> list[ShownComment]:
+def shown_comments(
+    comments, *, reader=None, seen_number: int | None = None
+) -> list[ShownComment]:
     """`comments` ready to print; a reply links within the list when it can,
     else to the permalink. Removed comments become placeholders, except to
-    their author, who sees their own comment and where it stands."""
+    their author, who sees their own comment and where it stands. Others'
+    comments numbered after `seen_number` are new to the reader."""
     comments = list(comments)
     listed = {comment.pk for comment in comments}
     reader_pk = reader.pk if reader is not None else None
@@ -134,6 +141,12 @@ def shown_comments(comments, *, reader=None) -> list[ShownComment]:
             item.respected = getattr(comment, "respected", False)
             item.can_respect = comment.author_id != reader_pk
             item.ignored = getattr(comment, "author_ignored", False)
+            item.new = (
+                seen_number is not None
+                and comment.number is not None
+                and comment.number > seen_number
+                and comment.author_id != reader_pk
+            )
         if comment.reply_to_id:
             answered = comment.reply_to
             item.reply_state = answered.status
@@ -232,7 +245,10 @@ class Discussion:
         self.own_unpublished = []
         self.sanction = None
         self.form = None
+        self.seen_number = None
+        self.first_new_url = ""
         self.page = self._page(_page_number(page_number))
+        self._note_visit()
         self.featured = shown_comments(
             article.comments.featured()
             .order_by("featured_at")
@@ -304,11 +320,42 @@ class Discussion:
             return self._page(paginator.num_pages)
         return Page([], 1, paginator)
 
+    def _note_visit(self) -> None:
+        """Work out what is new to a signed-in reader since their previous
+        visit (read with the page) and note this one, throttled
+        (`ArticleVisit.objects.record`). A first visit marks nothing."""
+        rows = self.page.object_list
+        if not self.user.is_authenticated or not rows:
+            return
+        first = rows[0]
+        previous = None
+        if first.visit_pk is not None:
+            previous = ArticleVisit(
+                pk=first.visit_pk,
+                last_number=first.visit_last_number,
+                visited_at=first.visit_at,
+            )
+            self.seen_number = previous.last_number
+            if first.first_new_pk is not None:
+                self.first_new_url = next(
+                    (
+                        f"#comment-{row.pk}"
+                        for row in rows
+                        if row.pk == first.first_new_pk
+                    ),
+                    reverse("comments:permalink", args=[first.first_new_pk])
+                    + f"#comment-{first.first_new_pk}",
+                )
+        ArticleVisit.objects.record(
+            self.user, self.article, self.page.paginator.count, previous
+        )
+
     def _reader_annotations(self) -> dict:
         """What the page shows of the signed-in reader's own doings, read
         with the page itself rather than by a statement each."""
         if not self.user.is_authenticated:
             return {}
+        visit = ArticleVisit.objects.filter(reader=self.user, article=self.article)
         return {
             "respected": Exists(
                 Respect.objects.filter(comment=OuterRef("pk"), reader=self.user)
@@ -316,8 +363,21 @@ class Discussion:
             "author_ignored": Exists(
                 Ignore.objects.filter(ignorer=self.user, ignored=OuterRef("author"))
             ),
+            "visit_pk": Subquery(visit.values("pk")[:1]),
+            "visit_last_number": Subquery(visit.values("last_number")[:1]),
+            "visit_at": Subquery(visit.values("visited_at")[:1]),
+            "first_new_pk": Subquery(
+                self.article.comments.visible()
+                .published()
+                .exclude(author=self.user)
+                .filter(number__gt=Subquery(visit.values("last_number")[:1]))
+                .order_by("number")
+                .values("pk")[:1]
+            ),
         }
 
     def numbered_comments(self) -> list[ShownComment]:
         """The page's comments, under the numbers they were published with."""
-        return shown_comments(self.page.object_list, reader=self.user)
+        return shown_comments(
+            self.page.object_list, reader=self.user, seen_number=self.seen_number
+        )

@@ -17,6 +17,7 @@ from briefing.accounts.models import User
 
 from .conversation import withdraw_respects
 from .models import (
+    ArticleVisit,
     Comment,
     CommentRevision,
     Ignore,
@@ -54,6 +55,7 @@ def erase_author(reader: User) -> None:
     Report.objects.filter(reporter=reader).exclude(details="").update(details="")
     withdraw_respects(reader)
     Ignore.objects.filter(Q(ignorer=reader) | Q(ignored=reader)).delete()
+    ArticleVisit.objects.filter(reader=reader).delete()
 
 
 def erase_expired_rejections() -> int:

@@ -1,5 +1,6 @@
 import hashlib
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -405,6 +406,57 @@ class Respect(models.Model):
 
     def __str__(self):
         return f"Respect for comment {self.comment_id} by reader {self.reader_id}"
+
+
+# A reader's visits to an article closer together than this are one visit:
+# no write on every page view, as with the Online status.
+VISIT_RESOLUTION = timedelta(minutes=5)
+
+
+class ArticleVisitQuerySet(models.QuerySet):
+    def record(self, reader, article, last_number: int, visit=None) -> None:
+        """Note that `reader` opened `article` when its discussion ended at
+        `last_number`. `visit` is their previous visit as the page read it
+        (None for a first one): it is written again only when comments were
+        published since and VISIT_RESOLUTION has passed, so most page views
+        write nothing."""
+        now = timezone.now()
+        if visit is None:
+            self.get_or_create(
+                reader=reader,
+                article=article,
+                defaults={"last_number": last_number, "visited_at": now},
+            )
+        elif (
+            last_number > visit.last_number
+            and now - visit.visited_at >= VISIT_RESOLUTION
+        ):
+            self.filter(pk=visit.pk).update(last_number=last_number, visited_at=now)
+
+
+class ArticleVisit(models.Model):
+    """Where the discussion under an article ended when a reader last opened
+    it, so that their next visit marks what was published since."""
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    last_number = models.PositiveIntegerField(default=0)
+    visited_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-visited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reader", "article"], name="one_visit_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reader {self.reader_id} on article {self.article_id}"
 
 
 class IgnoreQuerySet(models.QuerySet):
