@@ -5,6 +5,11 @@ from . import views
 app_name = "comments"
 urlpatterns = [
     path("articles/<str:slug>/comments/", views.post_comment, name="post"),
+    path(
+        "articles/<str:slug>/comments/latest",
+        views.latest_number,
+        name="latest",
+    ),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),

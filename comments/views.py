@@ -3,10 +3,12 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST, require_safe
 
 from briefing.accounts.models import User
 from briefing.models import Article
@@ -18,6 +20,8 @@ from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Rule, Status
 
 security_log = logging.getLogger("briefing.security")
+# Seconds a cache may keep the latest number: the page polls every 30.
+LATEST_MAX_AGE = 10
 
 
 def _refuse(request, template, context, refusal: moderation.PostingRefused):
@@ -197,6 +201,28 @@ def report_comment(request, pk):
             )
         return redirect(comment_url(comment))
     return render(request, "comments/report.html", context)
+
+
+@require_safe
+@cache_control(public=True, max_age=LATEST_MAX_AGE)
+def latest_number(request, slug):
+    """The last number of the article's discussion, for the page's script to
+    learn of new comments: one statement, the same answer for every reader
+    (so caches may keep it briefly), nothing per reader."""
+    last = get_object_or_404(
+        Article.objects.published()
+        .filter(slug=slug)
+        .annotate(
+            last=Subquery(
+                Comment.objects.visible()
+                .filter(article=OuterRef("pk"))
+                .order_by("-number")
+                .values("number")[:1]
+            )
+        )
+        .values_list("last", flat=True)
+    )
+    return JsonResponse({"last": last or 0})
 
 
 def _wants_json(request) -> bool:
