@@ -27,6 +27,8 @@ PAGES = [
     Page("busy article", "{busy}"),
     Page("article signed in", DEMO_ARTICLE, signed_in=True),
     Page("busy article signed in", "{busy}", signed_in=True),
+    Page("busy article, newest first", "{busy}?sort=newest", signed_in=True),
+    Page("article, most respected first", DEMO_ARTICLE + "?sort=respected"),
     Page("sign-in", "/accounts/login/"),
     Page("sign-up", "/accounts/signup/"),
     Page("sign-up with errors", "/accounts/signup/#submit"),
