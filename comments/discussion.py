@@ -290,7 +290,15 @@ class Discussion:
                 number__lte=F("last_number") - start,
             ).order_by("-number")
         if self.sort == "respected":
-            return comments.order_by("-respect_count", "number")[start:end]
+            # The page's ids alone, read off the index; then its rows.
+            page_ids = (
+                self.article.comments.visible()
+                .order_by("-respect_count", "number")
+                .values("pk")[start:end]
+            )
+            return comments.filter(pk__in=Subquery(page_ids)).order_by(
+                "-respect_count", "number"
+            )
         return comments.filter(number__gt=start, number__lte=end).order_by("number")
 
     def _page(self, number: int) -> Page:
@@ -355,7 +363,9 @@ class Discussion:
         with the page itself rather than by a statement each."""
         if not self.user.is_authenticated:
             return {}
-        visit = ArticleVisit.objects.filter(reader=self.user, article=self.article)
+        visit = ArticleVisit.objects.filter(
+            reader=self.user, article=self.article
+        ).order_by()
         return {
             "respected": Exists(
                 Respect.objects.filter(comment=OuterRef("pk"), reader=self.user)
