@@ -158,12 +158,12 @@ def test_signed_in_article_page_within_budget(
 
 
 @pytest.mark.parametrize("sort", SORTS)
-def test_article_page_costs_the_same_with_10_and_1000_comments(
+def test_article_page_costs_the_same_with_10_and_5000_comments(
     make_discussion, client, reader, make_article, authors, sort
 ):
     small, large = make_article("small"), make_article("large")
     make_discussion(small, authors, 10)
-    make_discussion(large, authors, 1000)
+    make_discussion(large, authors, 5000)
     client.force_login(reader)
 
     counts = [len(_article_page_statements(client, a, sort)) for a in (small, large)]

@@ -130,7 +130,10 @@
         credentials: "same-origin",
       })
         .then(function (response) {
-          if (!response.ok) {
+          var json = (response.headers.get("Content-Type") || "").indexOf(
+            "application/json"
+          ) === 0;
+          if (!response.ok || response.redirected || !json) {
             // The page without JavaScript says why (a limit, a signed-out session).
             form.submit();
             return null;
