@@ -251,8 +251,10 @@ class Discussion:
         self._note_visit()
         self.featured = shown_comments(
             article.comments.featured()
+            .annotate(**self._reader_annotations(visits=False))
             .order_by("featured_at")
-            .select_related("author", "reply_to__author")
+            .select_related("author", "reply_to__author"),
+            reader=user,
         )
         if user.is_authenticated:
             self.own_unpublished = shown_comments(
@@ -358,21 +360,27 @@ class Discussion:
             self.user, self.article, self.page.paginator.count, previous
         )
 
-    def _reader_annotations(self) -> dict:
+    def _reader_annotations(self, *, visits: bool = True) -> dict:
         """What the page shows of the signed-in reader's own doings, read
-        with the page itself rather than by a statement each."""
+        with the page itself rather than by a statement each; `visits`, what
+        is new to them since their previous visit."""
         if not self.user.is_authenticated:
             return {}
-        visit = ArticleVisit.objects.filter(
-            reader=self.user, article=self.article
-        ).order_by()
-        return {
+        doings = {
             "respected": Exists(
                 Respect.objects.filter(comment=OuterRef("pk"), reader=self.user)
             ),
             "author_ignored": Exists(
                 Ignore.objects.filter(ignorer=self.user, ignored=OuterRef("author"))
             ),
+        }
+        if not visits:
+            return doings
+        visit = ArticleVisit.objects.filter(
+            reader=self.user, article=self.article
+        ).order_by()
+        return {
+            **doings,
             "visit_pk": Subquery(visit.values("pk")[:1]),
             "visit_last_number": Subquery(visit.values("last_number")[:1]),
             "visit_at": Subquery(visit.values("visited_at")[:1]),

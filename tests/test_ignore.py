@@ -2,9 +2,10 @@
 account settings; staff cannot be ignored."""
 
 import pytest
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from comments.models import Ignore
+from comments.models import Comment, Ignore
 
 from .test_account_deletion import ask_deletion, client_for, erase_due, grace_over
 
@@ -136,3 +137,17 @@ def test_export_names_the_ignored_readers(signed_in, other_reader):
     exported = signed_in.get("/accounts/export/").json()
 
     assert exported["ignored_readers"] == ["Fizik13"]
+
+
+def test_featured_comment_of_an_ignored_reader_is_folded_too(
+    signed_in, reader, other_reader, article, make_comment
+):
+    picked = make_comment(article, other_reader, "Picked by the newsroom.")
+    Comment.objects.filter(pk=picked.pk).update(featured_at=timezone.now())
+    ignore(signed_in, other_reader)
+
+    page = signed_in.get(article.get_absolute_url())
+
+    html = page.content.decode()
+    featured = html[html.index('id="featured"') : html.index("</section>")]
+    assert "a comment by a reader you ignore</summary>" in featured
