@@ -15,7 +15,7 @@ from briefing import shared_pages
 from briefing.accounts.models import User
 
 from .models import Comment, Ignore, Respect
-from .moderation import PostingRefused
+from .moderation import PostingRefused, posting_sanction
 
 # Respects a reader may give in RESPECT_WINDOW: enough for any reader, too
 # few for a script to flood the shared pages with new versions.
@@ -41,6 +41,9 @@ def toggle_respect(comment: Comment, reader: User) -> bool:
     with transaction.atomic():
         # The reader's row serialises their respects (the toggle, the limit).
         list(User.objects.select_for_update().filter(pk=reader.pk).values("pk"))
+        # A banned or suspended reader may read, not act on the discussion.
+        if (sanction := posting_sanction(reader)) is not None:
+            raise PostingRefused(sanction.explanation())
         withdrawn, _ = Respect.objects.filter(comment=comment, reader=reader).delete()
         if withdrawn:
             step = -1

@@ -9,7 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from comments import conversation
-from comments.models import Comment, Respect, Status
+from comments.models import Comment, Respect, Sanction, Status
 
 from .test_account_deletion import ask_deletion, client_for, erase_due, grace_over
 
@@ -237,3 +237,15 @@ def test_export_holds_the_readers_respects(signed_in, theirs):
     exported = signed_in.get("/accounts/export/").json()
 
     assert [r["comment"] for r in exported["respects"]] == [theirs.pk]
+
+
+def test_banned_reader_cannot_respect(signed_in, reader, moderator, theirs):
+    Sanction.objects.create(
+        reader=reader, kind=Sanction.Kind.BAN, reason="Abuse", created_by=moderator
+    )
+
+    response = respect(signed_in, theirs)
+
+    assert response.status_code == 403
+    assertContains(response, "You are banned from commenting", status_code=403)
+    assert not Respect.objects.exists()
