@@ -34,6 +34,7 @@ PAGES = [
     Page("sign-up with errors", "/accounts/signup/#submit"),
     Page("profile", "/users/Paul3390/"),
     Page("own profile", "/users/{own}/", signed_in=True),
+    Page("another reader's profile signed in", "/users/Paul3390/", signed_in=True),
     Page("account settings", "/accounts/settings/", signed_in=True),
     Page("delete the account", "/accounts/delete/", signed_in=True),
     Page("report a comment", "/comments/{comment}/report/", signed_in=True),

@@ -1,6 +1,8 @@
 """The conversation in Chromium: Respect without a reload, and new comments
 offered while the reader types."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -107,3 +109,42 @@ def test_hidden_tab_does_not_poll(page, server, sign_in, make_reader, make_artic
 
     assert polls == []
     expect(page.locator(".live-offer")).to_be_hidden()
+
+
+def test_reader_ignores_another_from_the_profile_and_unfolds_one_comment(
+    page, server, sign_in, make_reader, make_article
+):
+    article = make_article("Tempers rise")
+    loud, reader = make_reader("loud"), make_reader("calm", trusted=True)
+    pk = add_comment(server, article, loud, "SHOUTING AGAIN.")
+    sign_in(reader, loud.profile_url)
+
+    page.get_by_role("button", name=f"Ignore {loud.username}").click()
+    page.goto(article)
+    folded = page.locator(f"#comment-{pk}")
+
+    expect(folded).to_have_class(re.compile(r"\bignored\b"))
+    expect(folded.get_by_text("SHOUTING AGAIN.")).to_be_hidden()
+    folded.get_by_text("a comment by a reader you ignore").click()
+    expect(folded.get_by_text("SHOUTING AGAIN.")).to_be_visible()
+
+    page.goto("/accounts/settings/")
+    page.get_by_role("button", name=f"Stop ignoring {loud.username}").click()
+    page.goto(article)
+    expect(page.locator(f"#comment-{pk}")).not_to_have_class(re.compile(r"\bignored\b"))
+
+
+def test_sort_choice_is_remembered(page, server, make_reader, make_article):
+    article = make_article("Order, order")
+    author = make_reader("author")
+    for body in ("First said.", "Second said.", "Last said."):
+        add_comment(server, article, author, body)
+    page.goto(article)
+
+    page.get_by_role("link", name="Newest first").click()
+    page.goto(article)
+
+    expect(page.locator("#comments .comment").first).to_contain_text("Last said.")
+    expect(page.get_by_role("link", name="Newest first")).to_have_attribute(
+        "aria-current", "true"
+    )
