@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "briefing.accounts.middleware.record_last_seen",
+    "comments.discussion.remember_sort",
     "django.contrib.messages.middleware.MessageMiddleware",
     "briefing.accounts.middleware.require_staff_two_factor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -24,6 +24,10 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 SITE = "site"
+# The discussion's order: a query parameter, else the reader's remembered
+# choice in a cookie (see comments.discussion). Each order is its own page.
+SORT_PARAMETER = "sort"
+SORT_COOKIE = "comment_sort"
 
 
 def changed(article_id: int | None = None) -> None:
@@ -62,20 +66,27 @@ class SharedPage:
     @staticmethod
     def _key(request: HttpRequest, article) -> str | None:
         page = request.GET.get("page", "1")
+        # The order asked for, else the remembered one, except on a link to
+        # a page by number, which is oldest first (comments.discussion).
+        sort = request.GET.get(SORT_PARAMETER, "")
+        if SORT_PARAMETER not in request.GET and "page" not in request.GET:
+            sort = request.COOKIES.get(SORT_COOKIE, "")
         shared = (
             settings.BRIEFING_SHARED_PAGE_SECONDS
             and not request.user.is_authenticated
             # A message waiting for this reader ("you signed out") is theirs.
             and CookieStorage.cookie_name not in request.COOKIES
-            and set(request.GET) <= {"page"}
+            and set(request.GET) <= {"page", SORT_PARAMETER}
             and page.isascii()
             and page.isdigit()
             and len(page) < 8
+            and (sort == "" or (sort.isascii() and sort.isalpha() and len(sort) < 12))
         )
         if not shared:
             return None
         return (
-            f"article-page:{article.pk}:{_current(SITE)}:{_current(article.pk)}:{page}"
+            f"article-page:{article.pk}:{_current(SITE)}:{_current(article.pk)}"
+            f":{page}:{sort}"
         )
 
     def get(self) -> HttpResponse | None:

@@ -1,19 +1,41 @@
-"""The discussion as a page shows it: numbered, paginated, oldest first."""
+"""The discussion as a page shows it: numbered, paginated, in the order the
+reader chose (oldest first unless they chose otherwise)."""
 
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db.models import IntegerField, Max, Subquery
+from django.db.models import Exists, F, IntegerField, Max, OuterRef, Subquery
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+
+from briefing.shared_pages import SORT_COOKIE, SORT_PARAMETER
 
 from . import removals, surge
 from .forms import CommentForm
-from .models import Comment, ModerationSettings, RemovalReason, Rule, Status
+from .models import (
+    ArticleVisit,
+    Comment,
+    Ignore,
+    ModerationSettings,
+    RemovalReason,
+    Respect,
+    Rule,
+    Status,
+)
 from .moderation import closed_reason, leaving_reason, posting_sanction
 from .rendering import bidi_isolated, format_body
 
 COMMENTS_PER_PAGE = 50
+# The orders a reader may read the discussion in; numbers stay the
+# oldest-first ones under each.
+SORTS = {
+    "oldest": "Oldest first",
+    "newest": "Newest first",
+    "respected": "Most respected",
+}
+DEFAULT_SORT = "oldest"
 # Beyond any discussion, and small enough for every database's integers.
 MAX_PAGE = 10_000_000
 
@@ -55,6 +77,14 @@ class ShownComment:
     reply_url: str = ""
     reply_name: str = ""
     body: str = ""
+    respects: int = 0
+    # Whether the reader respects it, and whether they may (not their own).
+    respected: bool = False
+    can_respect: bool = False
+    # Written by a reader the reader ignores: folded.
+    ignored: bool = False
+    # Published since the reader's previous visit.
+    new: bool = False
 
 
 def placeholder(comment: Comment) -> str:
@@ -74,10 +104,13 @@ def placeholder(comment: Comment) -> str:
     return f"This comment was removed automatically: {Rule(comment.rule).label}."
 
 
-def shown_comments(comments, *, reader=None) -> list[ShownComment]:
+def shown_comments(
+    comments, *, reader=None, seen_number: int | None = None
+) -> list[ShownComment]:
     """`comments` ready to print; a reply links within the list when it can,
     else to the permalink. Removed comments become placeholders, except to
-    their author, who sees their own comment and where it stands."""
+    their author, who sees their own comment and where it stands. Others'
+    comments numbered after `seen_number` are new to the reader."""
     comments = list(comments)
     listed = {comment.pk for comment in comments}
     reader_pk = reader.pk if reader is not None else None
@@ -105,6 +138,17 @@ def shown_comments(comments, *, reader=None) -> list[ShownComment]:
         item.iso_time = f"{local:%Y-%m-%dT%H:%M:%S%z}"
         item.local_time = f"{local.day} {local:%B %Y %H:%M}"
         item.body = format_body(comment.body)
+        item.respects = comment.respect_count
+        if comment.status == Status.PUBLISHED and reader_pk is not None:
+            item.respected = getattr(comment, "respected", False)
+            item.can_respect = comment.author_id != reader_pk
+            item.ignored = getattr(comment, "author_ignored", False)
+            item.new = (
+                seen_number is not None
+                and comment.number is not None
+                and comment.number > seen_number
+                and comment.author_id != reader_pk
+            )
         if comment.reply_to_id:
             answered = comment.reply_to
             item.reply_state = answered.status
@@ -125,6 +169,48 @@ def shown_comments(comments, *, reader=None) -> list[ShownComment]:
     return shown
 
 
+def chosen_sort(request: HttpRequest) -> str:
+    """The order the reader reads the discussion in: `?sort=`, else the one
+    they chose last time (a cookie), else oldest first.
+
+    A link to a page without `sort` (`comment_url`, "see comment 7") is to the
+    oldest-first page, where that comment stands, whatever the reader chose.
+    """
+    sort = request.GET.get(SORT_PARAMETER)
+    if sort is None and "page" not in request.GET:
+        sort = request.COOKIES.get(SORT_COOKIE)
+    return sort if sort in SORTS else DEFAULT_SORT
+
+
+def remember_sort(get_response):
+    """Keep the order a reader picked on an article page for their next
+    visits, in a cookie: it varies the shared page's key, not the session,
+    so anonymous pages stay shared (briefing.shared_pages)."""
+
+    def middleware(request):
+        response = get_response(request)
+        sort = request.GET.get(SORT_PARAMETER)
+        match = request.resolver_match
+        if (
+            sort in SORTS
+            and sort != request.COOKIES.get(SORT_COOKIE)
+            and match is not None
+            and match.view_name == "briefing:article"
+            and response.status_code == 200
+        ):
+            response.set_cookie(
+                SORT_COOKIE,
+                sort,
+                max_age=365 * 24 * 3600,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    return middleware
+
+
 def _page_number(requested) -> int:
     """The page a `?page=` asks for, as Django's `Paginator.get_page` reads
     it (the front page's): what is no number is the first page, a number out
@@ -143,8 +229,18 @@ class Discussion:
     `briefing.views.ArticleView`.
     """
 
-    def __init__(self, article, user, page_number, *, form=None, reply_to=None):
+    def __init__(
+        self,
+        article,
+        user,
+        page_number,
+        *,
+        sort=DEFAULT_SORT,
+        form=None,
+        reply_to=None,
+    ):
         self.article = article
+        self.sort = sort
         self.moderation = ModerationSettings.current()
         self.closed_reason = leaving_reason(user) or closed_reason(
             article, self.moderation
@@ -156,7 +252,17 @@ class Discussion:
         self.own_unpublished = []
         self.sanction = None
         self.form = None
+        self.seen_number = None
+        self.first_new_url = ""
         self.page = self._page(_page_number(page_number))
+        self._note_visit()
+        self.featured = shown_comments(
+            article.comments.featured()
+            .annotate(**self._reader_annotations(visits=False))
+            .order_by("featured_at")
+            .select_related("author", "reply_to__author"),
+            reader=user,
+        )
         if user.is_authenticated:
             self.own_unpublished = shown_comments(
                 article.comments.unpublished_by(user)
@@ -172,23 +278,54 @@ class Discussion:
                     article=article, initial={"reply_to": reply_to}
                 )
 
+    @property
+    def sort_query(self) -> str:
+        """What links to other pages of this order add to their query."""
+        return "" if self.sort == DEFAULT_SORT else f"{SORT_PARAMETER}={self.sort}&"
+
+    def sorts(self) -> list[tuple[str, str]]:
+        return list(SORTS.items())
+
+    def _rows(self, comments, number: int, last_number):
+        """Page `number`'s comments in the reader's order, each carrying the
+        discussion's last number. Numbers run without gaps, so oldest and
+        newest first read a range of numbers; most respected reads the index
+        `comment_by_respect` in order."""
+        start, end = (number - 1) * COMMENTS_PER_PAGE, number * COMMENTS_PER_PAGE
+        comments = comments.annotate(last_number=last_number)
+        if self.sort == "newest":
+            return comments.filter(
+                number__gt=F("last_number") - end,
+                number__lte=F("last_number") - start,
+            ).order_by("-number")
+        if self.sort == "respected":
+            # The page's ids alone, read off the index; then its rows.
+            page_ids = (
+                self.article.comments.visible()
+                .order_by("-respect_count", "number")
+                .values("pk")[start:end]
+            )
+            return comments.filter(pk__in=Subquery(page_ids)).order_by(
+                "-respect_count", "number"
+            )
+        return comments.filter(number__gt=start, number__lte=end).order_by("number")
+
     def _page(self, number: int) -> Page:
         """Page `number` of the discussion (the last one if there are fewer),
-        read in one statement: numbers run without gaps, so the page holds
-        numbers 50(n-1)+1 to 50n and the last number is the count."""
+        read in one statement; the last number is the count."""
         comments = self.article.comments.visible()
         last_number = Subquery(
             comments.order_by("-number").values("number")[:1],
             output_field=IntegerField(),
         )
         rows = list(
-            comments.in_discussion_order()
-            .filter(
-                number__gt=(number - 1) * COMMENTS_PER_PAGE,
-                number__lte=number * COMMENTS_PER_PAGE,
+            self._rows(
+                comments.annotate(**self._reader_annotations()).select_related(
+                    "author", "reply_to__author"
+                ),
+                number,
+                last_number,
             )
-            .annotate(last_number=last_number)
-            .select_related("author", "reply_to__author")
         )
         paginator = Paginator(comments.in_discussion_order(), COMMENTS_PER_PAGE)
         if rows:
@@ -205,6 +342,72 @@ class Discussion:
         """What moderators and rules removed here, counted by reason."""
         return removals.moderation_note(self.article.pk)
 
+    def _note_visit(self) -> None:
+        """Work out what is new to a signed-in reader since their previous
+        visit (read with the page) and note this one, throttled
+        (`ArticleVisit.objects.record`). A first visit marks nothing."""
+        rows = self.page.object_list
+        if not self.user.is_authenticated or not rows:
+            return
+        first = rows[0]
+        previous = None
+        if first.visit_pk is not None:
+            previous = ArticleVisit(
+                pk=first.visit_pk,
+                last_number=first.visit_last_number,
+                visited_at=first.visit_at,
+            )
+            self.seen_number = previous.last_number
+            if first.first_new_pk is not None:
+                self.first_new_url = next(
+                    (
+                        f"#comment-{row.pk}"
+                        for row in rows
+                        if row.pk == first.first_new_pk
+                    ),
+                    reverse("comments:permalink", args=[first.first_new_pk])
+                    + f"#comment-{first.first_new_pk}",
+                )
+        ArticleVisit.objects.record(
+            self.user, self.article, self.page.paginator.count, previous
+        )
+
+    def _reader_annotations(self, *, visits: bool = True) -> dict:
+        """What the page shows of the signed-in reader's own doings, read
+        with the page itself rather than by a statement each; `visits`, what
+        is new to them since their previous visit."""
+        if not self.user.is_authenticated:
+            return {}
+        doings = {
+            "respected": Exists(
+                Respect.objects.filter(comment=OuterRef("pk"), reader=self.user)
+            ),
+            "author_ignored": Exists(
+                Ignore.objects.filter(ignorer=self.user, ignored=OuterRef("author"))
+            ),
+        }
+        if not visits:
+            return doings
+        visit = ArticleVisit.objects.filter(
+            reader=self.user, article=self.article
+        ).order_by()
+        return {
+            **doings,
+            "visit_pk": Subquery(visit.values("pk")[:1]),
+            "visit_last_number": Subquery(visit.values("last_number")[:1]),
+            "visit_at": Subquery(visit.values("visited_at")[:1]),
+            "first_new_pk": Subquery(
+                self.article.comments.visible()
+                .published()
+                .exclude(author=self.user)
+                .filter(number__gt=Subquery(visit.values("last_number")[:1]))
+                .order_by("number")
+                .values("pk")[:1]
+            ),
+        }
+
     def numbered_comments(self) -> list[ShownComment]:
         """The page's comments, under the numbers they were published with."""
-        return shown_comments(self.page.object_list, reader=self.user)
+        return shown_comments(
+            self.page.object_list, reader=self.user, seen_number=self.seen_number
+        )

@@ -9,13 +9,23 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from briefing.accounts.models import User
 
-from .models import Comment, CommentRevision, ModerationEvent, Report, Rule, Status
+from .conversation import withdraw_respects
+from .models import (
+    ArticleVisit,
+    Comment,
+    CommentRevision,
+    Ignore,
+    ModerationEvent,
+    Report,
+    Rule,
+    Status,
+)
 from .moderation import BATCH_SIZE, change_status_of_all
 
 security_log = logging.getLogger("briefing.security")
@@ -43,6 +53,9 @@ def erase_author(reader: User) -> None:
     CommentRevision.objects.filter(comment__author=reader).delete()
     comments.exclude(body="").update(body="", idempotency_key=None)
     Report.objects.filter(reporter=reader).exclude(details="").update(details="")
+    withdraw_respects(reader)
+    Ignore.objects.filter(Q(ignorer=reader) | Q(ignored=reader)).delete()
+    ArticleVisit.objects.filter(reader=reader).delete()
 
 
 def erase_expired_rejections() -> int:

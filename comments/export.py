@@ -10,13 +10,27 @@ from django.db.models import Prefetch
 
 from briefing.accounts.models import User
 
-from .models import Comment, CommentRevision, Report, Sanction, Status
+from .models import (
+    Comment,
+    CommentRevision,
+    Ignore,
+    Report,
+    Respect,
+    Sanction,
+    Status,
+)
 
 
 def personal_data(reader: User) -> dict[str, list[dict]]:
     return {
         "comments": _comments(reader),
         "reports": _reports(reader),
+        "respects": _respects(reader),
+        "ignored_readers": list(
+            Ignore.objects.filter(ignorer=reader)
+            .order_by("created_at")
+            .values_list("ignored__username", flat=True)
+        ),
         "sanctions": _sanctions(reader),
     }
 
@@ -73,6 +87,15 @@ def _reports(reader: User) -> list[dict]:
             "reviewed_at": report.dismissed_at,
         }
         for report in Report.objects.filter(reporter=reader).order_by("created_at")
+    ]
+
+
+def _respects(reader: User) -> list[dict]:
+    return [
+        {"comment": comment_id, "created_at": created_at}
+        for comment_id, created_at in Respect.objects.filter(reader=reader)
+        .order_by("created_at")
+        .values_list("comment_id", "created_at")
     ]
 
 

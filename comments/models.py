@@ -1,5 +1,6 @@
 import hashlib
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,6 +14,8 @@ from briefing.models import Article
 from briefing.text import skeleton, without_invisible
 
 EDIT_WINDOW_MINUTES = 15
+# Comments moderators may feature above one article's discussion.
+FEATURED_LIMIT = 3
 BODY_MAX_LENGTH = 5000
 WORD_LISTS_CACHE_KEY = "comments:word-lists"
 # A word as the word lists see it: letters and digits, nothing between them.
@@ -108,6 +111,11 @@ class CommentQuerySet(models.QuerySet):
     def in_discussion_order(self):
         return self.order_by("number")
 
+    def featured(self):
+        """The comments moderators feature above the discussion, as long as
+        they are published; served by the partial index `comment_featured`."""
+        return self.filter(featured_at__isnull=False, status=Status.PUBLISHED)
+
 
 NEEDS_DECISION = Q(status=Status.PENDING) | Q(
     status=Status.PUBLISHED, open_reports__gt=0
@@ -183,6 +191,18 @@ class Comment(models.Model):
         editable=False,
         help_text="The text as the repeat rules compare it (`text_fingerprint`).",
     )
+    featured_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a moderator featured it above the discussion.",
+    )
+    respect_count = models.PositiveIntegerField(
+        "respects",
+        default=0,
+        editable=False,
+        help_text="Readers who respect it, kept in step with their Respects.",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -216,6 +236,18 @@ class Comment(models.Model):
             ),
             models.Index(fields=["rule", "created_at", "id"], name="comment_by_rule"),
             models.Index(fields=["created_at", "id"], name="comment_by_time"),
+            # The few featured comments above an article's discussion.
+            models.Index(
+                fields=["article", "featured_at"],
+                name="comment_featured",
+                condition=Q(featured_at__isnull=False),
+            ),
+            # The discussion sorted by respect, a page at a time.
+            models.Index(
+                fields=["article", "-respect_count", "number"],
+                name="comment_by_respect",
+                condition=Q(number__isnull=False),
+            ),
         ]
         constraints = [
             # Also the index the discussion is read by, a page in number order.
@@ -367,6 +399,118 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+
+class Respect(models.Model):
+    """A reader's appreciation of someone else's comment: one per reader per
+    comment, taken back by deleting it. `Comment.respect_count` keeps the
+    count the discussion shows without counting rows on every page."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="respects"
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="respects"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reader"], name="one_respect_per_reader"
+            )
+        ]
+        # A reader's recent respects (the rate limit, the export).
+        indexes = [models.Index(fields=["reader", "created_at"])]
+
+    def __str__(self):
+        return f"Respect for comment {self.comment_id} by reader {self.reader_id}"
+
+
+# A reader's visits to an article closer together than this are one visit:
+# no write on every page view, as with the Online status.
+VISIT_RESOLUTION = timedelta(minutes=5)
+
+
+class ArticleVisitQuerySet(models.QuerySet):
+    def record(self, reader, article, last_number: int, visit=None) -> None:
+        """Note that `reader` opened `article` when its discussion ended at
+        `last_number`. `visit` is their previous visit as the page read it
+        (None for a first one): it is written again only when comments were
+        published since and VISIT_RESOLUTION has passed, so most page views
+        write nothing."""
+        now = timezone.now()
+        if visit is None:
+            self.get_or_create(
+                reader=reader,
+                article=article,
+                defaults={"last_number": last_number, "visited_at": now},
+            )
+        elif (
+            last_number > visit.last_number
+            and now - visit.visited_at >= VISIT_RESOLUTION
+        ):
+            self.filter(pk=visit.pk).update(last_number=last_number, visited_at=now)
+
+
+class ArticleVisit(models.Model):
+    """Where the discussion under an article ended when a reader last opened
+    it, so that their next visit marks what was published since."""
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    last_number = models.PositiveIntegerField(default=0)
+    visited_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-visited_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reader", "article"], name="one_visit_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"Reader {self.reader_id} on article {self.article_id}"
+
+
+class IgnoreQuerySet(models.QuerySet):
+    def ignores(self, ignorer, ignored) -> bool:
+        """Whether `ignorer` ignores `ignored`: their comments are folded for
+        them, and nothing `ignored` does notifies them."""
+        return self.filter(ignorer=ignorer, ignored=ignored).exists()
+
+
+class Ignore(models.Model):
+    """A reader who does not want to read another: that reader's comments
+    are folded for them. Staff cannot be ignored (`comments.conversation`)."""
+
+    ignorer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ignoring"
+    )
+    ignored = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ignored_by"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = IgnoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ignorer", "ignored"], name="ignore_once"),
+            models.CheckConstraint(
+                condition=~Q(ignorer=models.F("ignored")), name="ignore_not_oneself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reader {self.ignorer_id} ignores reader {self.ignored_id}"
 
 
 class SanctionQuerySet(models.QuerySet):

@@ -24,6 +24,7 @@ from briefing.text import skeleton, without_invisible
 
 from . import notifying, removals, surge
 from .models import (
+    FEATURED_LIMIT,
     SINGLE_WORD,
     Comment,
     CommentRevision,
@@ -709,7 +710,15 @@ def _audit(
 def _lock(comment: Comment) -> None:
     """Hold `comment`'s row for this transaction and refresh what the rules
     read, so two moderators (or a moderator and the author) act in turn."""
-    fields = ("status", "rule", "moderation_reason", "open_reports", "body", "number")
+    fields = (
+        "status",
+        "rule",
+        "moderation_reason",
+        "open_reports",
+        "body",
+        "number",
+        "featured_at",
+    )
     fresh = Comment.objects.select_for_update().only(*fields).get(pk=comment.pk)
     for field in fields:
         setattr(comment, field, getattr(fresh, field))
@@ -735,6 +744,57 @@ def approve(comment: Comment, moderator: User) -> bool:
             notifying.first_published(comment, moderator=moderator)
         _release_graduates(comment.author)
     return True
+
+
+class FeaturedLimitReached(Exception):
+    """The article already shows FEATURED_LIMIT featured comments."""
+
+
+def feature(comment: Comment, moderator: User) -> bool:
+    """Show `comment` above its article's discussion; a pending one is
+    approved first, as `approve` would. At most FEATURED_LIMIT per article
+    (`FeaturedLimitReached`); the trail records it.
+
+    False when there is nothing to feature: a comment already featured, or
+    one rejected or deleted.
+    """
+    with transaction.atomic():
+        # The article's row serialises featuring under it (the limit).
+        list(Article.objects.select_for_update().filter(pk=comment.article_id))
+        _lock(comment)
+        if comment.featured_at is not None or comment.status not in (
+            Status.PENDING,
+            Status.PUBLISHED,
+        ):
+            return False
+        featured = Comment.objects.featured().filter(article_id=comment.article_id)
+        if featured.count() >= FEATURED_LIMIT:
+            raise FeaturedLimitReached
+        if comment.status == Status.PENDING and not approve(comment, moderator):
+            return False
+        comment.featured_at = timezone.now()
+        Comment.objects.filter(pk=comment.pk).update(featured_at=comment.featured_at)
+        _audit(comment, comment.status, actor=moderator, reason="Featured")
+        notifying.featured(comment, moderator=moderator)
+        shared_pages.changed(comment.article_id)
+    security_log.info("comment %s featured by %s", comment.pk, moderator)
+    return True
+
+
+def unfeature(comment: Comment, moderator: User) -> bool:
+    """Take `comment` off the featured ones; False if it was not featured."""
+    with transaction.atomic():
+        _lock(comment)
+        done = Comment.objects.filter(pk=comment.pk, featured_at__isnull=False).update(
+            featured_at=None
+        )
+        if done:
+            comment.featured_at = None
+            _audit(
+                comment, comment.status, actor=moderator, reason="No longer featured"
+            )
+            shared_pages.changed(comment.article_id)
+    return bool(done)
 
 
 def _release_graduates(reader: User) -> None:
@@ -769,6 +829,12 @@ def reject(
         _lock(comment)
         if comment.status == Status.DELETED:
             return False
+        reporters = [
+            report.reporter
+            for report in comment.reports.filter(
+                dismissed_at__isnull=True
+            ).select_related("reporter")
+        ]
         _close_reports(comment, moderator)
         newly_rejected = comment.status != Status.REJECTED
         change_status(
@@ -781,6 +847,7 @@ def reject(
         # Notifications: the author learns of the decision and its reason.
         if newly_rejected:
             notifying.rejected(comment, moderator=moderator, reason=reason)
+            notifying.reports_upheld(comment, reporters, moderator=moderator)
     return True
 
 

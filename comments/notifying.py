@@ -8,7 +8,7 @@ comment still waiting, and nothing twice about the same publication.
 from notifications.delivery import notify
 from notifications.models import Kind
 
-from .models import Comment
+from .models import Comment, Ignore
 
 
 def never_published(comment: Comment) -> bool:
@@ -30,7 +30,9 @@ def first_published(comment: Comment, *, moderator=None) -> None:
             title=comment.article.title,
             excerpt=comment.body,
         )
-    if comment.reply_to_id is not None:
+    if comment.reply_to_id is not None and not Ignore.objects.ignores(
+        comment.reply_to.author, comment.author
+    ):
         author = comment.author
         notify(
             comment.reply_to.author,
@@ -55,3 +57,30 @@ def rejected(comment: Comment, *, moderator, reason: str) -> None:
         title=comment.article.title,
         excerpt=comment.body,
     )
+
+
+def featured(comment: Comment, *, moderator) -> None:
+    """A moderator featured `comment` above its discussion: its author hears."""
+    notify(
+        comment.author,
+        Kind.FEATURED,
+        actor=moderator,
+        text="A moderator featured your comment",
+        url=comment.get_absolute_url(),
+        title=comment.article.title,
+        excerpt=comment.body,
+    )
+
+
+def reports_upheld(comment: Comment, reporters, *, moderator) -> None:
+    """A comment `reporters` reported was removed: each of them hears."""
+    for reporter in reporters:
+        notify(
+            reporter,
+            Kind.REPORT_OUTCOME,
+            actor=moderator,
+            text="A comment you reported was removed by a moderator",
+            url=comment.article.get_absolute_url(),
+            title=comment.article.title,
+            excerpt="",
+        )

@@ -3,19 +3,30 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
+from briefing.accounts.models import User
 from briefing.models import Article
+from briefing.text import skeleton
 
-from . import drafts, moderation
+from . import conversation, drafts, moderation
 from .discussion import comment_url
 from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, Rule, Status
 from .timeliness import usual_wait
 
 security_log = logging.getLogger("briefing.security")
+# Seconds a cache may keep the latest number: the page polls every 30.
+LATEST_MAX_AGE = 10
 
 
 def _refusal(request, response, refusal: moderation.PostingRefused):
@@ -210,3 +221,88 @@ def report_comment(request, pk):
             )
         return redirect(comment_url(comment))
     return render(request, "comments/report.html", context)
+
+
+@require_safe
+@cache_control(public=True, max_age=LATEST_MAX_AGE)
+def latest_number(request, slug):
+    """The last number of the article's discussion, for the page's script to
+    learn of new comments: one statement, the same answer for every reader
+    (so caches may keep it briefly), nothing per reader."""
+    last = get_object_or_404(
+        Article.objects.published()
+        .filter(slug=slug)
+        .annotate(
+            last=Subquery(
+                Comment.objects.visible()
+                .filter(article=OuterRef("pk"))
+                .order_by("-number")
+                .values("number")[:1]
+            )
+        )
+        .values_list("last", flat=True)
+    )
+    return JsonResponse({"last": last or 0})
+
+
+def _wants_json(request) -> bool:
+    """A fetch() from the page's script, which updates the page in place."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+@login_required
+@require_POST
+def respect_comment(request, pk):
+    """Give or take back the reader's Respect for someone else's published
+    comment; back to the comment, or JSON for the page's script.
+
+    Not for one's own comment (403); a comment others can't see cannot be
+    respected at all (404).
+    """
+    comment = get_object_or_404(
+        Comment.objects.published().select_related("article", "author"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+    try:
+        respected = conversation.toggle_respect(comment, request.user)
+    except moderation.PostingRefused as refusal:
+        if _wants_json(request):
+            response = JsonResponse({"error": refusal.message}, status=refusal.status)
+            if refusal.retry_after:
+                response["Retry-After"] = str(refusal.retry_after)
+            return response
+        return _refuse(request, "comments/respect.html", {"comment": comment}, refusal)
+    if _wants_json(request):
+        return JsonResponse({"respected": respected, "respects": comment.respect_count})
+    return redirect(comment_url(comment))
+
+
+@login_required
+@require_POST
+def ignore_reader(request, username):
+    """Ignore that reader (their comments fold for the signed-in reader), or
+    stop ignoring them; back to where the button was. Staff: 403."""
+    other = get_object_or_404(
+        User.objects.filter(is_active=True), username_key=skeleton(username)
+    )
+    try:
+        ignoring = conversation.toggle_ignore(request.user, other)
+    except moderation.PostingRefused as refusal:
+        security_log.warning(
+            "refused ignore of %r by %s: %s", other.username, request.user, refusal
+        )
+        return HttpResponseForbidden(refusal.message)
+    if ignoring:
+        messages.success(
+            request,
+            f"You ignore {other.username}: their comments are folded for you.",
+        )
+    else:
+        messages.success(request, f"You no longer ignore {other.username}.")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = other.get_absolute_url()
+    return redirect(back)

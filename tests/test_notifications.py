@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains, assertNotContains
 
 from comments import moderation
-from comments.models import Comment, Status
+from comments.models import Comment, Ignore, Status
 from notifications.delivery import notify, unread_count
 from notifications.models import EmailPreference, Kind, MailState, Notification
 from notifications.tasks import send_notification_mail
@@ -57,6 +57,44 @@ def test_reply_published_at_once_notifies_the_answered_author(
     assert notification.title == article.title
     assert notification.excerpt == "I disagree, and here is why."
     assert notification.url == reply.get_absolute_url()
+
+
+def test_reply_from_a_reader_one_ignores_notifies_nobody(
+    signed_in, reader, article, answered, no_new_reader_premoderation
+):
+    Ignore.objects.create(ignorer=answered.author, ignored=reader)
+
+    _reply(signed_in, article, answered)
+
+    assert Comment.objects.filter(reply_to=answered).exists()
+    assert not Notification.objects.exists()
+
+
+def test_featuring_a_comment_notifies_its_author(answered, moderator):
+    moderation.feature(answered, moderator)
+
+    notification = Notification.objects.get()
+    assert (notification.recipient, notification.kind) == (
+        answered.author,
+        Kind.FEATURED,
+    )
+    assert notification.actor == moderator
+
+
+def test_removing_a_reported_comment_notifies_its_reporters(
+    answered, moderator, make_reader
+):
+    reporters = [make_reader(f"witness{n}", f"Witness {n}") for n in range(2)]
+    for reporter in reporters:
+        moderation.report_comment(answered, reporter, "abuse")
+
+    moderation.reject(answered, moderator, "Insults", "abuse")
+
+    outcomes = Notification.objects.filter(kind=Kind.REPORT_OUTCOME)
+    assert sorted(n.recipient.username for n in outcomes) == ["witness0", "witness1"]
+    assert Notification.objects.filter(
+        kind=Kind.REJECTED, recipient=answered.author
+    ).exists()
 
 
 def test_pending_reply_notifies_nobody_until_a_moderator_approves_it(

@@ -26,7 +26,7 @@ from briefing.accounts.models import User
 from briefing.text import skeleton
 
 from .. import moderation
-from ..models import Comment, RemovalReason
+from ..models import FEATURED_LIMIT, Comment, RemovalReason
 from .filters import ArticleFilter, QueueFilter, ReportReasonFilter
 from .history import attach_context, describe_history, describe_reports
 from .inlines import CommentRevisionInline, ModerationEventInline, ReportInline
@@ -84,6 +84,7 @@ class CommentAdmin(admin.ModelAdmin):
         "author_with_history",
         "article_link",
         "reports",
+        "respect_count",
         "why",
         "created_at",
     ]
@@ -108,7 +109,14 @@ class CommentAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedCountPaginator
-    actions = ["approve_selected", "reject_selected", "reject_and_ban", "dismiss"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "reject_and_ban",
+        "dismiss",
+        "feature_selected",
+        "unfeature_selected",
+    ]
     inlines = [ModerationEventInline, CommentRevisionInline, ReportInline]
     fieldsets = [
         (None, {"fields": ["text", "status", "why", "reports"]}),
@@ -365,6 +373,50 @@ class CommentAdmin(admin.ModelAdmin):
             for comment in queryset.filter(open_reports__gt=0)
         )
         tell_dismissed(self, request, closed)
+
+    @admin.action(
+        description="Feature this comment above the discussion",
+        description_plural="Feature selected comments above their discussions",
+        permissions=["moderate"],
+        location=BOTH_PLACES,
+    )
+    def feature_selected(self, request, queryset):
+        done = []
+        for comment in queryset:
+            try:
+                done.append(moderation.feature(comment, request.user))
+            except moderation.FeaturedLimitReached:
+                self.message_user(
+                    request,
+                    f"{comment} was not featured: its article already features "
+                    f"{FEATURED_LIMIT} comments.",
+                    messages.ERROR,
+                )
+        self._tell(
+            request,
+            done,
+            ngettext(
+                "%(count)d comment featured.", "%(count)d comments featured.", sum(done)
+            ),
+        )
+
+    @admin.action(
+        description="Stop featuring this comment",
+        description_plural="Stop featuring selected comments",
+        permissions=["moderate"],
+        location=BOTH_PLACES,
+    )
+    def unfeature_selected(self, request, queryset):
+        done = [moderation.unfeature(comment, request.user) for comment in queryset]
+        self._tell(
+            request,
+            done,
+            ngettext(
+                "%(count)d comment no longer featured.",
+                "%(count)d comments no longer featured.",
+                sum(done),
+            ),
+        )
 
     def _tell(self, request, done: list[bool], note: str) -> None:
         """Say how many comments an action changed (`note`, worded for that

@@ -3,8 +3,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 
 from .. import drafts
-from ..discussion import Discussion
-from ..models import Comment
+from ..discussion import Discussion, chosen_sort
+from ..models import Comment, Ignore
 from ..rendering import bidi_isolated, format_body
 
 register = template.Library()
@@ -35,6 +35,7 @@ def discussion(context, article):
             article,
             request.user,
             request.GET.get("page"),
+            sort=chosen_sort(request),
             form=context.get("comment_form") or drafts.restored_form(request, article),
             reply_to=_comment_id(request.GET.get("reply_to", "")),
         ),
@@ -83,3 +84,31 @@ def annotate_comment_counts(articles) -> str:
     for article in articles:
         article.published_comment_count = counts.get(article.pk, 0)
     return ""
+
+
+@register.inclusion_tag("comments/_ignore_button.html", takes_context=True)
+def ignore_button(context, other):
+    """On a profile: the signed-in reader's button to ignore `other`, or to
+    stop; nothing for their own profile or a member of staff."""
+    user = context["request"].user
+    shown = user.is_authenticated and user.pk != other.pk and not other.is_staff
+    return {
+        "shown": shown,
+        "other": other,
+        "ignoring": shown and Ignore.objects.ignores(user, other),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("comments/_ignored_readers.html", takes_context=True)
+def ignored_readers(context):
+    """In the account settings: the readers the signed-in reader ignores,
+    each with a button to stop."""
+    request = context["request"]
+    return {
+        "ignores": Ignore.objects.filter(ignorer=request.user).select_related(
+            "ignored"
+        ),
+        "back": request.path,
+        "csrf_token": context.get("csrf_token"),
+    }

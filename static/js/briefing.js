@@ -9,6 +9,11 @@
  *   screen reader reads the error that describes it. The page opens at the
  *   box (the form's action carries its #anchor), which Chromium focuses by
  *   itself; other browsers only scroll there.
+ * - Respect is given and taken back without reloading the page (the form
+ *   posts as it is without JavaScript).
+ * - Live: while the tab is visible, the page asks every 30 seconds for the
+ *   discussion's last number and offers "N new comments — show", which
+ *   replaces the list of comments only, never the reader's draft.
  *
  * A static file, loaded with `defer`: the Content-Security-Policy allows
  * scripts from this site only, and no inline script.
@@ -115,6 +120,148 @@
     if (body && form.querySelector(".form-error")) {
       body.focus({ preventScroll: true });
     }
+  }
+
+  function respectButtons() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target.closest("form.respect");
+      if (!form) {
+        return;
+      }
+      event.preventDefault();
+      var button = form.querySelector("button");
+      if (button.disabled) {
+        return;
+      }
+      button.disabled = true;
+      fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then(function (response) {
+          var json = (response.headers.get("Content-Type") || "").indexOf(
+            "application/json"
+          ) === 0;
+          if (!response.ok || response.redirected || !json) {
+            // The page without JavaScript says why (a limit, a signed-out session).
+            form.submit();
+            return null;
+          }
+          return response.json();
+        })
+        .then(function (result) {
+          if (!result) {
+            return;
+          }
+          button.setAttribute("aria-pressed", result.respected ? "true" : "false");
+          form.querySelector(".respects").textContent = String(result.respects);
+        })
+        .finally(function () {
+          button.disabled = false;
+        });
+    });
+  }
+
+  function liveDiscussion(section) {
+    var latestUrl = section.dataset.latestUrl;
+    var known = parseInt(section.dataset.lastNumber, 10) || 0;
+    var timer = null;
+    var offer = document.createElement("p");
+    offer.className = "live-offer";
+    offer.setAttribute("role", "status");
+    var offerText = document.createElement("span");
+    var show = document.createElement("button");
+    show.type = "button";
+    show.className = "link-button live-offer__show";
+    show.textContent = "show";
+    offer.append(offerText, " — ", show);
+    offer.hidden = true;
+    var list = section.querySelector("ol.comment-list:not(.comment-list--own)");
+    (list || section.querySelector(".discussion__empty") || section.lastChild).before(offer);
+
+    function poll() {
+      timer = null;
+      if (document.hidden) {
+        return;
+      }
+      // No cookies: the answer is the same for everyone, and caches keep it.
+      fetch(latestUrl, { credentials: "omit", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (result) {
+          if (result && result.last > known) {
+            var count = result.last - known;
+            offerText.textContent =
+              count + (count === 1 ? " new comment" : " new comments");
+            offer.hidden = false;
+          }
+        })
+        .catch(function () {})
+        .finally(schedule);
+    }
+
+    function schedule() {
+      if (timer === null && !document.hidden) {
+        timer = setTimeout(poll, 30000);
+      }
+    }
+
+    document.addEventListener("visibilitychange", function () {
+      if (document.hidden) {
+        clearTimeout(timer);
+        timer = null;
+      } else {
+        poll();
+      }
+    });
+
+    show.addEventListener("click", function () {
+      var url = location.href.split("#")[0];
+      fetch(url, { credentials: "same-origin" })
+        .then(function (response) {
+          return response.text();
+        })
+        .then(function (html) {
+          var fresh = new DOMParser()
+            .parseFromString(html, "text/html")
+            .getElementById("comments");
+          if (!fresh) {
+            return;
+          }
+          // The comments, their count and pages: never the form.
+          [
+            "ol.comment-list:not(.comment-list--own)",
+            ".discussion__empty",
+            ".pagination",
+            ".discussion__title",
+            ".sort",
+          ].forEach(function (selector) {
+            var old = section.querySelector(selector);
+            var replacement = fresh.querySelector(selector);
+            if (old && replacement) {
+              old.replaceWith(replacement);
+            } else if (!old && replacement) {
+              offer.after(replacement);
+            } else if (old && !replacement) {
+              old.remove();
+            }
+          });
+          known = parseInt(fresh.dataset.lastNumber, 10) || known;
+          section.dataset.lastNumber = String(known);
+          offer.hidden = true;
+        });
+    });
+
+    schedule();
+  }
+
+  respectButtons();
+  var discussion = document.getElementById("comments");
+  if (discussion && discussion.dataset.latestUrl) {
+    liveDiscussion(discussion);
   }
 
   var commentForm = document.getElementById("comment-form");

@@ -284,6 +284,8 @@ Comment.objects.create(article=article, number=Comment.objects.next_number(artic
 own = Comment.objects.create(article=article, number=Comment.objects.next_number(article.pk), author=anna, body="My own comment.", status="published")
 Comment.objects.create(article=article, author=anna, body="Waiting for a moderator.", status="pending")
 Comment.objects.create(article=article, author=anna, body="Off topic.", status="rejected", moderation_reason="Off topic")
+# A moderator's pick, shown above the discussion too.
+Comment.objects.filter(pk=reply.pk).update(featured_at=reply.created_at)
 result = {"comment": first.pk, "reply": reply.pk, "own_comment": own.pk}
 """,
         slug=busy.strip("/").rsplit("/", 1)[-1],

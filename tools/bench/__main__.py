@@ -47,6 +47,9 @@ from tools.harness import Gunicorn, fresh_database, site_environment
 BENCH = Path(__file__).resolve().parent
 
 SIZES = (50, 500, 5000)
+# The discussion's orders besides the default, oldest first: each measured
+# (statements and in-process cost) at every size.
+OTHER_SORTS = ("newest", "respected")
 WRK_ROUNDS = 4
 PEER_PACKAGES = {
     "contrib": "django-contrib-comments==2.2.0",
@@ -304,6 +307,15 @@ def _statements(inprocess, signed_in, poster) -> dict:
         sql[f"article_{size}_signed_in"] = measure(
             lambda p=path: inprocess.call(p, cookies=signed_in[0])
         )
+        for sort in OTHER_SORTS:
+            sql[f"article_{size}_{sort}_anonymous"] = measure(
+                lambda s=size, o=sort: inprocess.call(f"{_uncached(s)}?sort={o}")
+            )
+            sql[f"article_{size}_{sort}_signed_in"] = measure(
+                lambda p=path, o=sort: inprocess.call(
+                    f"{p}?sort={o}", cookies=signed_in[0]
+                )
+            )
     sql["article_5000_page_50_anonymous"] = measure(
         lambda: inprocess.call(f"{_uncached(5000)}?page=50")
     )
@@ -359,6 +371,13 @@ def _scenarios(inprocess, signed_in, poster) -> dict:
         scenarios[f"article_{size}_signed_in"] = lambda p=path: inprocess.call(
             p, cookies=signed_in[0]
         )
+        for sort in OTHER_SORTS:
+            scenarios[f"article_{size}_{sort}_anonymous"] = lambda s=size, o=sort: (
+                inprocess.call(f"{_uncached(s)}?sort={o}")
+            )
+            scenarios[f"article_{size}_{sort}_signed_in"] = lambda p=path, o=sort: (
+                inprocess.call(f"{p}?sort={o}", cookies=signed_in[0])
+            )
     for size in (50, 5000):
         path = f"/articles/{discussion_slug(size)}/"
         answer = inprocess.call(path)

@@ -1,0 +1,105 @@
+"""What readers do with one another's comments besides answering them:
+respect a comment, ignore a reader.
+
+Views call these functions; like `comments.moderation`, they hold the rules.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from briefing import shared_pages
+from briefing.accounts.models import User
+
+from .models import Comment, Ignore, Respect
+from .moderation import PostingRefused, posting_sanction
+
+# Respects a reader may give in RESPECT_WINDOW: enough for any reader, too
+# few for a script to flood the shared pages with new versions.
+RESPECT_LIMIT = 60
+RESPECT_WINDOW = timedelta(hours=1)
+
+
+class NotRespectable(PostingRefused):
+    def __init__(self):
+        super().__init__("You can't respect your own comment.")
+
+
+def toggle_respect(comment: Comment, reader: User) -> bool:
+    """Give `reader`'s Respect to `comment`, or take it back if given.
+
+    Returns whether the reader now respects it; `comment.respect_count` is
+    the count after the change. The unique constraint keeps one Respect per
+    reader, and the counter moves by an F() update in the same transaction,
+    so readers respecting at once never lose a count.
+    """
+    if comment.author_id == reader.pk:
+        raise NotRespectable
+    with transaction.atomic():
+        # The reader's row serialises their respects (the toggle, the limit).
+        list(User.objects.select_for_update().filter(pk=reader.pk).values("pk"))
+        # A banned or suspended reader may read, not act on the discussion.
+        if (sanction := posting_sanction(reader)) is not None:
+            raise PostingRefused(sanction.explanation())
+        withdrawn, _ = Respect.objects.filter(comment=comment, reader=reader).delete()
+        if withdrawn:
+            step = -1
+        else:
+            if settings.BRIEFING_RATE_LIMITS:
+                recent = Respect.objects.filter(
+                    reader=reader, created_at__gte=timezone.now() - RESPECT_WINDOW
+                ).count()
+                if recent >= RESPECT_LIMIT:
+                    raise PostingRefused(
+                        f"You can respect {RESPECT_LIMIT} comments an hour. "
+                        "Please try again later.",
+                        status=429,
+                        retry_after=int(RESPECT_WINDOW.total_seconds()),
+                    )
+            Respect.objects.create(comment=comment, reader=reader)
+            step = 1
+        Comment.objects.filter(pk=comment.pk).update(
+            respect_count=F("respect_count") + step
+        )
+        comment.respect_count = (
+            Comment.objects.filter(pk=comment.pk)
+            .values_list("respect_count", flat=True)
+            .get()
+        )
+        shared_pages.changed(comment.article_id)
+    return not withdrawn
+
+
+def withdraw_respects(reader: User) -> None:
+    """Take back every Respect `reader` gave (their account is erased),
+    keeping each comment's count true."""
+    with transaction.atomic():
+        respected = Comment.objects.filter(respects__reader=reader)
+        articles = set(respected.values_list("article_id", flat=True))
+        respected.update(respect_count=F("respect_count") - 1)
+        Respect.objects.filter(reader=reader).delete()
+        for article_id in articles:
+            shared_pages.changed(article_id)
+
+
+class NotIgnorable(PostingRefused):
+    def __init__(self, message: str):
+        super().__init__(message)
+
+
+def toggle_ignore(reader: User, other: User) -> bool:
+    """`reader` ignores `other`, or stops ignoring them; returns whether they
+    now ignore them. Moderators and editors cannot be ignored: readers must
+    see what the newsroom says in the discussion."""
+    if other.pk == reader.pk:
+        raise NotIgnorable("You can't ignore yourself.")
+    if other.is_staff:
+        raise NotIgnorable("You can't ignore the site's staff.")
+    with transaction.atomic():
+        stopped, _ = Ignore.objects.filter(ignorer=reader, ignored=other).delete()
+        if not stopped:
+            Ignore.objects.get_or_create(ignorer=reader, ignored=other)
+    return not stopped

@@ -1,0 +1,251 @@
+"""Respect: a reader appreciates someone else's published comment, once."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from comments import conversation
+from comments.models import Comment, Respect, Sanction, Status
+
+from .test_account_deletion import ask_deletion, client_for, erase_due, grace_over
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def theirs(article, other_reader, make_comment):
+    return make_comment(article, other_reader, "A sharp point, well made.")
+
+
+def respect(client, comment, **headers):
+    return client.post(f"/comments/{comment.pk}/respect/", **headers)
+
+
+def respect_button(page, comment) -> str:
+    """The Respect button of `comment` on `page`."""
+    html = page.content.decode()
+    start = html.index(f'id="comment-{comment.pk}"')
+    match = re.compile(r"<button[^>]*respect__button.*?</button>", re.S).search(
+        html, start
+    )
+    assert match, "the comment has no Respect button"
+    return match.group(0)
+
+
+def test_respect_counts_and_shows_pressed(
+    csrf_client, form_token, reader, article, theirs
+):
+    csrf_client.force_login(reader)
+    page = csrf_client.get(article.get_absolute_url())
+
+    response = csrf_client.post(
+        f"/comments/{theirs.pk}/respect/",
+        {"csrfmiddlewaretoken": form_token(page)},
+    )
+
+    assertRedirects(
+        response,
+        f"/articles/oil-and-gas/#comment-{theirs.pk}",
+        fetch_redirect_response=False,
+    )
+    theirs.refresh_from_db()
+    assert theirs.respect_count == 1
+    assert Respect.objects.get().reader == reader
+    button = respect_button(csrf_client.get(article.get_absolute_url()), theirs)
+    assert 'aria-pressed="true"' in button
+    assert '<span class="respects">1</span>' in button
+
+
+def test_respect_is_taken_back_by_the_second_post(signed_in, article, theirs):
+    respect(signed_in, theirs)
+
+    respect(signed_in, theirs)
+
+    theirs.refresh_from_db()
+    assert theirs.respect_count == 0
+    assert not Respect.objects.exists()
+    button = respect_button(signed_in.get(article.get_absolute_url()), theirs)
+    assert 'aria-pressed="false"' in button
+
+
+def test_respect_answers_json_to_the_page_script(signed_in, theirs):
+    response = respect(signed_in, theirs, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert response.json() == {"respected": True, "respects": 1}
+
+
+def test_respect_for_ones_own_comment_is_refused(
+    signed_in, article, reader, make_comment
+):
+    mine = make_comment(article, reader, "My own.")
+
+    response = respect(signed_in, mine)
+
+    assert response.status_code == 403
+    assert not Respect.objects.exists()
+    page = signed_in.get(article.get_absolute_url())
+    assertContains(page, '<p class="respect">Respect <span class="respects">0</span>')
+
+
+@pytest.mark.parametrize("status", [Status.PENDING, Status.REJECTED, Status.DELETED])
+def test_respect_for_an_unpublished_comment_is_not_found(
+    signed_in, article, other_reader, make_comment, status
+):
+    hidden = make_comment(article, other_reader, "Not for everyone.", status)
+
+    response = respect(signed_in, hidden)
+
+    assert response.status_code == 404
+    assert not Respect.objects.exists()
+
+
+def test_respect_needs_a_signed_in_reader(client, theirs):
+    response = respect(client, theirs)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not Respect.objects.exists()
+
+
+def test_respect_needs_post(signed_in, theirs):
+    assert signed_in.get(f"/comments/{theirs.pk}/respect/").status_code == 405
+
+
+def test_respects_at_once_are_all_counted(article, theirs, make_reader):
+    # Each reader acts on the comment as they loaded it: a counter written
+    # back from that copy would keep only the last reader's respect.
+    copies = [Comment.objects.get(pk=theirs.pk) for _ in range(3)]
+    readers = [make_reader(f"fan{n}", f"Fan {n}") for n in range(3)]
+
+    for copy, fan in zip(copies, readers, strict=True):
+        conversation.toggle_respect(copy, fan)
+
+    theirs.refresh_from_db()
+    assert theirs.respect_count == 3 == Respect.objects.count()
+
+
+def test_respect_is_rate_limited(
+    signed_in, reader, article, other_reader, make_comment
+):
+    comments = [
+        make_comment(article, other_reader, f"Comment {n}.")
+        for n in range(conversation.RESPECT_LIMIT + 1)
+    ]
+    Respect.objects.bulk_create(
+        Respect(comment=comment, reader=reader) for comment in comments[:-1]
+    )
+
+    response = respect(signed_in, comments[-1])
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    assert Respect.objects.filter(comment=comments[-1]).count() == 0
+
+
+def test_respects_of_an_earlier_hour_do_not_count_against_the_limit(
+    signed_in, reader, article, other_reader, make_comment
+):
+    comments = [
+        make_comment(article, other_reader, f"Comment {n}.")
+        for n in range(conversation.RESPECT_LIMIT + 1)
+    ]
+    earlier = timezone.now() - timedelta(hours=2)
+    Respect.objects.bulk_create(
+        Respect(comment=comment, reader=reader, created_at=earlier)
+        for comment in comments[:-1]
+    )
+
+    response = respect(signed_in, comments[-1])
+
+    assert response.status_code == 302
+
+
+def test_rate_limits_off_lifts_the_respect_limit(
+    settings, signed_in, reader, article, other_reader, make_comment
+):
+    settings.BRIEFING_RATE_LIMITS = False
+    comments = [
+        make_comment(article, other_reader, f"Comment {n}.")
+        for n in range(conversation.RESPECT_LIMIT + 1)
+    ]
+    Respect.objects.bulk_create(
+        Respect(comment=comment, reader=reader) for comment in comments[:-1]
+    )
+
+    response = respect(signed_in, comments[-1])
+
+    assert response.status_code == 302
+
+
+def test_anonymous_shared_page_shows_the_new_count(
+    article, theirs, reader, django_capture_on_commit_callbacks
+):
+    anonymous = Client()
+    before = anonymous.get(article.get_absolute_url())
+    respecter = Client()
+    respecter.force_login(reader)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        respect(respecter, theirs)
+    after = anonymous.get(article.get_absolute_url())
+
+    assertContains(before, '<span class="respects">0</span>')
+    assertContains(after, '<span class="respects">1</span>')
+    assertNotContains(after, "aria-pressed")
+
+
+def test_moderation_queue_shows_respect_counts(
+    moderator_client, theirs, reader, make_reader
+):
+    conversation.toggle_respect(theirs, reader)
+    conversation.toggle_respect(theirs, make_reader("fan", "Fan"))
+
+    response = moderator_client.get("/admin/comments/comment/?queue=all")
+
+    assertContains(response, '<td class="field-respect_count">2</td>', html=True)
+
+
+def test_profile_shows_respect_counts(client, theirs, reader, other_reader):
+    conversation.toggle_respect(theirs, reader)
+
+    response = client.get(other_reader.get_absolute_url())
+
+    assertContains(response, '<span class="respects">1</span>')
+
+
+def test_erased_account_takes_its_respects_back(reader, theirs):
+    client = client_for(reader)
+    respect(client, theirs)
+    ask_deletion(client)
+    grace_over(reader)
+
+    erase_due()
+
+    theirs.refresh_from_db()
+    assert theirs.respect_count == 0
+    assert not Respect.objects.exists()
+
+
+def test_export_holds_the_readers_respects(signed_in, theirs):
+    respect(signed_in, theirs)
+
+    exported = signed_in.get("/accounts/export/").json()
+
+    assert [r["comment"] for r in exported["respects"]] == [theirs.pk]
+
+
+def test_banned_reader_cannot_respect(signed_in, reader, moderator, theirs):
+    Sanction.objects.create(
+        reader=reader, kind=Sanction.Kind.BAN, reason="Abuse", created_by=moderator
+    )
+
+    response = respect(signed_in, theirs)
+
+    assert response.status_code == 403
+    assertContains(response, "You are banned from commenting", status_code=403)
+    assert not Respect.objects.exists()
