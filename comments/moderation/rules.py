@@ -1,0 +1,204 @@
+"""The rules a new or edited comment meets: who may post where, which words,
+links, repeats and readers hold or reject it, and why (`evaluate`)."""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from briefing.models import Article
+from briefing.text import skeleton, without_invisible
+
+from ..models import (
+    SINGLE_WORD,
+    Comment,
+    ModerationSettings,
+    Rule,
+    Sanction,
+    Status,
+    Word,
+)
+from ..rendering import count_links
+
+security_log = logging.getLogger("briefing.security")
+
+REASON_MAX_LENGTH = Comment._meta.get_field("moderation_reason").max_length
+
+
+class PostingRefused(Exception):
+    """The reader may not do this now; `message` tells them why."""
+
+    def __init__(self, message: str, *, status: int = 403, retry_after: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str
+    rule: str = ""
+    reason: str = ""
+
+
+def closed_reason(article: Article, moderation: ModerationSettings) -> str:
+    """Why nobody can post under `article` now, or "" when they can."""
+    if moderation.comments_paused:
+        return "Commenting is paused across the site for now."
+    if not article.comments_open:
+        return "Comments on this article are closed."
+    closes = article.comments_close_time(moderation.auto_close_days)
+    if closes is not None and timezone.now() >= closes:
+        return (
+            f"Comments on this article closed on {timezone.localtime(closes):%d %B %Y}."
+        )
+    return ""
+
+
+def leaving_reason(reader) -> str:
+    """Why `reader` may not write now because they are deleting their
+    account, or "" when they may."""
+    if reader.is_authenticated and reader.deletion_pending:
+        return (
+            "Your account is being deleted, so you can no longer post. "
+            "Cancel the deletion to join the discussion again."
+        )
+    return ""
+
+
+# The same reader's same text within this time is a repeat, not a new comment.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+# The same text from this many readers within REPEAT_WINDOW is a likely
+# campaign (copied talking points, a brigade), held for a moderator.
+CAMPAIGN_READERS = 3
+
+# A reader whose recent decided (published or rejected) comments were often
+# rejected waits for a moderator until the share falls.
+REJECTION_RATE_WINDOW = timedelta(days=7)
+
+REJECTION_RATE_MIN_DECIDED = 5
+
+REJECTION_RATE_LIMIT = 0.3
+
+
+def rejection_rate_holds(decided: int, rejected: int) -> bool:
+    """Whether a reader with `decided` comments decided within
+    REJECTION_RATE_WINDOW, `rejected` of them rejected, is premoderated."""
+    return (
+        decided >= REJECTION_RATE_MIN_DECIDED
+        and rejected >= REJECTION_RATE_LIMIT * decided
+    )
+
+
+class AlreadyPosted(Exception):
+    """The reader sent a text they posted under the same article moments
+    ago (Back, then Post): nothing new is stored; `comment` is the first."""
+
+    def __init__(self, comment: Comment):
+        super().__init__(comment)
+        self.comment = comment
+
+
+def listed_words(text: str) -> list[tuple[str, str]]:
+    """The (word, action) pairs of the word lists that `text` contains.
+
+    Words match whole, ignoring case and look-alike letters; letters spaced
+    apart ("i d i o t", "i.d.i.o.t") are read as the word they spell.
+    """
+    lists = Word.lists()
+    if not lists:
+        return []
+    tokens = SINGLE_WORD.findall(skeleton(without_invisible(text)))
+    candidates = set(tokens)
+    longest = max(map(len, lists))
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1:
+            run.append(token)
+            continue
+        for start in range(len(run)):
+            for end in range(start + 2, min(len(run), start + longest) + 1):
+                candidates.add("".join(run[start:end]))
+        run = []
+    return sorted(lists[candidate] for candidate in candidates & lists.keys())
+
+
+def evaluate(
+    body: str,
+    article: Article,
+    moderation: ModerationSettings,
+    *,
+    approved_comments: int,
+    sanctions: list[Sanction],
+    other_readers_same_text: int = 0,
+    recently_decided: int = 0,
+    recently_rejected: int = 0,
+    slow_mode: bool = False,
+) -> Decision:
+    """Decide where a new or edited comment goes, and which rule said so.
+
+    `other_readers_same_text`: how many other readers posted the same text
+    (`text_fingerprint`) within REPEAT_WINDOW; `recently_decided` and
+    `recently_rejected`: the reader's comments published or rejected, and
+    rejected, among those written within REJECTION_RATE_WINDOW; `slow_mode`:
+    a surge slowed the article's discussion down (`comments.surge`).
+    """
+    words = listed_words(body)
+    banned = [word for word, action in words if action == Word.Action.BANNED]
+    if banned:
+        return Decision(
+            Status.REJECTED, Rule.BANNED_WORD, f"Banned word: {', '.join(banned)}"
+        )
+    for sanction in sanctions:
+        if sanction.kind == Sanction.Kind.PREMODERATION:
+            return Decision(
+                Status.PENDING, Rule.PREMODERATED_READER, sanction.explanation()
+            )
+    if rejection_rate_holds(recently_decided, recently_rejected):
+        return Decision(
+            Status.PENDING,
+            Rule.REJECTION_RATE,
+            f"{recently_rejected} of the reader's {recently_decided} decided "
+            f"comments of the last {REJECTION_RATE_WINDOW.days} days were rejected",
+        )
+    if other_readers_same_text + 1 >= CAMPAIGN_READERS:
+        return Decision(
+            Status.PENDING,
+            Rule.CAMPAIGN,
+            f"The same text from {other_readers_same_text + 1} readers within "
+            f"{REPEAT_WINDOW.seconds // 60} minutes: a likely campaign",
+        )
+    suspect = [word for word, action in words if action == Word.Action.SUSPECT]
+    if suspect:
+        return Decision(
+            Status.PENDING, Rule.SUSPECT_WORD, f"Suspect word: {', '.join(suspect)}"
+        )
+    links = count_links(body)
+    if links > moderation.max_links:
+        return Decision(
+            Status.PENDING,
+            Rule.LINKS,
+            f"{links} links (more than {moderation.max_links})",
+        )
+    if article.premoderated:
+        return Decision(
+            Status.PENDING, Rule.ARTICLE_PREMODERATION, "The article is premoderated"
+        )
+    if slow_mode and not approved_comments:
+        return Decision(
+            Status.PENDING,
+            Rule.SLOW_MODE,
+            "The discussion is in slow mode: a reader's first comment waits "
+            "for a moderator",
+        )
+    if approved_comments < moderation.new_reader_premoderation:
+        return Decision(
+            Status.PENDING,
+            Rule.NEW_READER,
+            f"The reader has {approved_comments} approved comments "
+            f"(first {moderation.new_reader_premoderation} are premoderated)",
+        )
+    return Decision(Status.PUBLISHED)
