@@ -1,0 +1,74 @@
+"""The discussion's models, one module per concern, all importable from
+`comments.models` (Django finds them here)."""
+
+from .comment import (
+    BODY_MAX_LENGTH,
+    EDIT_WINDOW_MINUTES,
+    FEATURED_LIMIT,
+    NEEDS_DECISION,
+    SINGLE_WORD,
+    Comment,
+    CommentQuerySet,
+    RemovalReason,
+    Rule,
+    Status,
+    sentence,
+    text_fingerprint,
+)
+from .configuration import (
+    WORD_LISTS_CACHE_KEY,
+    ArticleDiscussion,
+    DiscussionActivity,
+    ModerationSettings,
+    SlowModePeriod,
+    Word,
+)
+from .conversation import (
+    VISIT_RESOLUTION,
+    ArticleVisit,
+    ArticleVisitQuerySet,
+    Ignore,
+    IgnoreQuerySet,
+    Respect,
+)
+from .records import (
+    CommentRevision,
+    ModerationEvent,
+    Report,
+)
+from .sanctions import (
+    Sanction,
+    SanctionQuerySet,
+)
+
+__all__ = [
+    "BODY_MAX_LENGTH",
+    "EDIT_WINDOW_MINUTES",
+    "FEATURED_LIMIT",
+    "NEEDS_DECISION",
+    "SINGLE_WORD",
+    "VISIT_RESOLUTION",
+    "WORD_LISTS_CACHE_KEY",
+    "ArticleDiscussion",
+    "ArticleVisit",
+    "ArticleVisitQuerySet",
+    "Comment",
+    "CommentQuerySet",
+    "CommentRevision",
+    "DiscussionActivity",
+    "Ignore",
+    "IgnoreQuerySet",
+    "ModerationEvent",
+    "ModerationSettings",
+    "RemovalReason",
+    "Report",
+    "Respect",
+    "Rule",
+    "Sanction",
+    "SanctionQuerySet",
+    "SlowModePeriod",
+    "Status",
+    "Word",
+    "sentence",
+    "text_fingerprint",
+]

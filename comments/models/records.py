@@ -1,0 +1,102 @@
+"""What moderators keep about comments: earlier versions, the trail of
+status changes, readers' reports."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .comment import (
+    Comment,
+    Rule,
+    Status,
+)
+
+
+class CommentRevision(models.Model):
+    """An earlier version of an edited comment, kept for moderators."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="revisions"
+    )
+    body = models.TextField()
+    written_at = models.DateTimeField(help_text="When this version was written.")
+
+    class Meta:
+        ordering = ["comment", "-written_at"]
+        indexes = [models.Index(fields=["comment", "written_at"])]
+
+    def __str__(self):
+        return f"Version of comment {self.comment_id} from {self.written_at}"
+
+
+class ModerationEvent(models.Model):
+    """The audit trail: one row per change of a comment's status."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The moderator or author who acted; empty when a rule fired.",
+    )
+    rule = models.CharField(max_length=30, choices=Rule.choices, blank=True)
+    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["comment", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["comment", "created_at"]),
+            # The decisions of the last day (the queue's timeliness).
+            models.Index(fields=["created_at"], name="event_by_time"),
+        ]
+
+    def __str__(self):
+        by = self.actor or self.get_rule_display() or "system"
+        return f"{self.from_status or 'new'} → {self.to_status} by {by}"
+
+
+class Report(models.Model):
+    """A reader's report of someone else's comment: one per reader per comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "spam"
+        ABUSE = "abuse", "abuse or harassment"
+        OFF_TOPIC = "off_topic", "off topic"
+        OTHER = "other", "something else"
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    details = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="one_report_per_reader"
+            )
+        ]
+        indexes = [models.Index(fields=["reporter", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} report on comment {self.comment_id}"

@@ -1,0 +1,125 @@
+"""Moderators' measures against a reader."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .comment import (
+    sentence,
+)
+
+
+class SanctionQuerySet(models.QuerySet):
+    def active(self):
+        now = timezone.now()
+        return self.filter(lifted_at__isnull=True).filter(
+            Q(until__isnull=True) | Q(until__gt=now)
+        )
+
+
+class Sanction(models.Model):
+    """A moderator's measure against a reader, shown to them when they post."""
+
+    class Kind(models.TextChoices):
+        BAN = "ban", "ban"
+        SUSPENSION = "suspension", "suspension"
+        PREMODERATION = "premoderation", "always premoderate"
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions"
+    )
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Required for a suspension; empty means until lifted.",
+    )
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    lifted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set to lift the sanction early."
+    )
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["reader", "lifted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="suspension") | Q(until__isnull=False),
+                name="suspension_has_end",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.reader}"
+
+    def clean(self):
+        """A suspension has an end, and an end is in the future."""
+        if self.kind == self.Kind.SUSPENSION and self.until is None:
+            raise ValidationError({"until": "A suspension needs an end."})
+        if (
+            self._state.adding
+            and self.until is not None
+            and self.until <= timezone.now()
+        ):
+            raise ValidationError(
+                {"until": f"The end of a {self.kind} must be in the future."}
+            )
+
+    @property
+    def state(self) -> str:
+        """ "in force", "ended" (its date passed) or "lifted" (by a moderator),
+        as `SanctionQuerySet.active()` selects the first."""
+        if self.lifted_at is not None:
+            return "lifted"
+        if self.until is not None and self.until <= timezone.now():
+            return "ended"
+        return "in force"
+
+    @property
+    def in_force(self) -> bool:
+        return self.state == "in force"
+
+    @property
+    def blocks_posting(self) -> bool:
+        return self.kind in (self.Kind.BAN, self.Kind.SUSPENSION)
+
+    def summary(self) -> str:
+        """A few words for moderators: "banned until 01 Dec 2026 10:00"."""
+        verb = {
+            self.Kind.BAN: "banned",
+            self.Kind.SUSPENSION: "suspended",
+            self.Kind.PREMODERATION: "always premoderated",
+        }[self.kind]
+        if self.until is None:
+            return verb
+        return f"{verb} until {timezone.localtime(self.until):%d %b %Y %H:%M}"
+
+    def explanation(self) -> str:
+        """What the reader is told on the article and when they try to post."""
+        reason = sentence(self.reason)
+        if self.kind == self.Kind.BAN:
+            until = (
+                f" until {timezone.localtime(self.until):%d %B %Y %H:%M}"
+                if self.until
+                else ""
+            )
+            return f"You are banned from commenting{until}. Reason: {reason}"
+        if self.kind == self.Kind.SUSPENSION:
+            return (
+                "Your commenting is suspended until "
+                f"{timezone.localtime(self.until):%d %B %Y %H:%M}. "
+                f"Reason: {reason}"
+            )
+        return f"Your comments wait for a moderator's approval. Reason: {reason}"
