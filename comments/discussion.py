@@ -5,7 +5,17 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, IntegerField, Max, OuterRef, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -256,13 +266,8 @@ class Discussion:
         self.first_new_url = ""
         self.page = self._page(_page_number(page_number))
         self._note_visit()
-        self.featured = shown_comments(
-            article.comments.featured()
-            .annotate(**self._reader_annotations(visits=False))
-            .order_by("featured_at")
-            .select_related("author", "reply_to__author"),
-            reader=user,
-        )
+        # Read with the page (`_rows`).
+        self.featured = shown_comments(self.featured_rows, reader=user)
         if user.is_authenticated:
             self.own_unpublished = shown_comments(
                 article.comments.unpublished_by(user)
@@ -287,28 +292,35 @@ class Discussion:
         return list(SORTS.items())
 
     def _rows(self, comments, number: int, last_number):
-        """Page `number`'s comments in the reader's order, each carrying the
-        discussion's last number. Numbers run without gaps, so oldest and
-        newest first read a range of numbers; most respected reads the index
-        `comment_by_respect` in order."""
+        """Page `number`'s comments in the reader's order, and the article's
+        featured ones, in one statement, each carrying the discussion's last
+        number and whether it is on the page (`on_page`). Numbers run without
+        gaps, so oldest and newest first read a range of numbers; most
+        respected reads the index `comment_by_respect` in order."""
         start, end = (number - 1) * COMMENTS_PER_PAGE, number * COMMENTS_PER_PAGE
         comments = comments.annotate(last_number=last_number)
         if self.sort == "newest":
-            return comments.filter(
-                number__gt=F("last_number") - end,
-                number__lte=F("last_number") - start,
-            ).order_by("-number")
-        if self.sort == "respected":
+            on_page = Q(
+                number__gt=F("last_number") - end, number__lte=F("last_number") - start
+            )
+            order = ["-number"]
+        elif self.sort == "respected":
             # The page's ids alone, read off the index; then its rows.
             page_ids = (
                 self.article.comments.visible()
                 .order_by("-respect_count", "number")
                 .values("pk")[start:end]
             )
-            return comments.filter(pk__in=Subquery(page_ids)).order_by(
-                "-respect_count", "number"
-            )
-        return comments.filter(number__gt=start, number__lte=end).order_by("number")
+            on_page = Q(pk__in=Subquery(page_ids))
+            order = ["-respect_count", "number"]
+        else:
+            on_page = Q(number__gt=start, number__lte=end)
+            order = ["number"]
+        return (
+            comments.annotate(on_page=ExpressionWrapper(on_page, BooleanField()))
+            .filter(on_page | Q(featured_at__isnull=False, status=Status.PUBLISHED))
+            .order_by(*order)
+        )
 
     def _page(self, number: int) -> Page:
         """Page `number` of the discussion (the last one if there are fewer),
@@ -318,7 +330,7 @@ class Discussion:
             comments.order_by("-number").values("number")[:1],
             output_field=IntegerField(),
         )
-        rows = list(
+        read = list(
             self._rows(
                 comments.annotate(**self._reader_annotations()).select_related(
                     "author", "reply_to__author"
@@ -327,6 +339,15 @@ class Discussion:
                 last_number,
             )
         )
+        self.featured_rows = sorted(
+            (
+                row
+                for row in read
+                if row.featured_at is not None and row.status == Status.PUBLISHED
+            ),
+            key=lambda row: row.featured_at,
+        )
+        rows = [row for row in read if row.on_page]
         paginator = Paginator(comments.in_discussion_order(), COMMENTS_PER_PAGE)
         if rows:
             paginator.count = rows[0].last_number
@@ -372,10 +393,10 @@ class Discussion:
             self.user, self.article, self.page.paginator.count, previous
         )
 
-    def _reader_annotations(self, *, visits: bool = True) -> dict:
-        """What the page shows of the signed-in reader's own doings, read
-        with the page itself rather than by a statement each; `visits`, what
-        is new to them since their previous visit."""
+    def _reader_annotations(self) -> dict:
+        """What the page shows of the signed-in reader's own doings, and what
+        is new to them since their previous visit, read with the page itself
+        rather than by a statement each."""
         if not self.user.is_authenticated:
             return {}
         doings = {
@@ -386,8 +407,6 @@ class Discussion:
                 Ignore.objects.filter(ignorer=self.user, ignored=OuterRef("author"))
             ),
         }
-        if not visits:
-            return doings
         visit = ArticleVisit.objects.filter(
             reader=self.user, article=self.article
         ).order_by()
