@@ -285,7 +285,7 @@ class MailCount:
             ),
             (f"{label}notification mail states", self.states),
             (f"{label}mails duplicated / lost", f"{self.duplicated} / {self.lost}"),
-            (f"{label}mails sent by task worker", self.sent_by),
+            (f"{label}mail tasks that returned sent, by worker", self.sent_by),
         ]
 
 
