@@ -84,20 +84,23 @@ lint: install-dev
 # then on PostgreSQL + Redis with a restart of PostgreSQL: a private cluster
 # the tool makes in a temporary folder on PG_PORT and deletes afterwards.
 # PG_CLUSTER=main uses and restarts that shared Debian cluster instead, which
-# cuts everything else using it. docs/load-and-fault.md explains the figures.
+# cuts everything else using it. The task worker runs beside gunicorn and mails
+# the replies' notifications to a local SMTP server (aiosmtpd, a development
+# requirement). docs/load-and-fault.md explains the figures.
 LOAD_PORT ?= 8021
 PG_PORT ?= 5439
 PG_CLUSTER ?=
-load-test: install
+load-test: install-dev
 	$(PY) -m tools.load --port $(LOAD_PORT) $(LOADFAULT_ARGS)
 	$(PY) -m tools.load --db postgres --port $(LOAD_PORT) \
 		$(if $(PG_CLUSTER),--restart-cluster $(PG_CLUSTER),--pg-port $(PG_PORT)) $(LOADFAULT_ARGS)
 
 # Two gunicorn instances behind nginx (installed with apt-get if missing) on
-# the PostgreSQL and Redis of 127.0.0.1; a few minutes. docs/deploy.md.
+# the PostgreSQL and Redis of 127.0.0.1, a task worker beside each, mailing to
+# a local SMTP server (aiosmtpd); a few minutes. docs/deploy.md.
 NGINX_PORT ?= 8030
 INSTANCE_PORTS ?= 8031,8032
-scale-test: install
+scale-test: install-dev
 	$(PY) -m tools.scale --nginx-port $(NGINX_PORT) --ports $(INSTANCE_PORTS) $(SCALE_TEST_ARGS)
 
 # The benchmark on SQLite (PostgreSQL when DATABASE_URL is set): query

@@ -1,7 +1,5 @@
 """Fixtures shared by the whole suite: readers, an article, a moderator."""
 
-import asyncio
-import email
 import itertools
 import json
 import os
@@ -9,15 +7,12 @@ import re
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from datetime import timedelta
-from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
@@ -31,6 +26,7 @@ from django.utils import timezone
 from briefing.accounts.models import User
 from briefing.models import Article
 from comments.models import Comment, ModerationSettings, Status
+from tools.harness import MailTrap
 
 PASSWORD = "correct horse battery staple"
 
@@ -269,40 +265,6 @@ def verify_address(db):
         return user
 
     return verify
-
-
-class MailTrap:
-    """A real SMTP server (aiosmtpd) on a free local port that keeps what it
-    accepts. `stall` holds the next exchange at DATA (a client that dies
-    meanwhile delivers nothing); `stop()` and `start()` take it down and
-    bring it back on the same port."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.messages = []
-        self.stall = threading.Event()
-        self.stalled = threading.Event()
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        self.controller.stop()
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.stall.is_set():
-            self.stalled.set()
-            while self.stall.is_set():
-                await asyncio.sleep(0.05)
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=policy.default)
-        )
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list:
-        return [message for message in self.messages if message["To"] == address]
 
 
 def _free_port() -> int:

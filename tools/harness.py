@@ -3,12 +3,15 @@ process of its own, a fresh database, the project's management commands and
 gunicorn started with the repository's gunicorn.conf.py.
 
 Used by the browser tests (tests/browser/server.py), the benchmark, the load,
-scale and Observatory tools. Everything here talks to 127.0.0.1 only, and
+scale and Observatory tools; the notification mails' SMTP server (MailTrap)
+by the tests and the load and scale tools alike. Everything here talks to 127.0.0.1 only, and
 nothing touches the repository's own database: callers name their own.
 """
 
 from __future__ import annotations
 
+import asyncio
+import email
 import http.client
 import os
 import re
@@ -17,8 +20,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
+from collections import Counter
+from email import policy
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -185,6 +191,8 @@ class Gunicorn:
         return self.process.pid
 
     def workers(self) -> list[int]:
+        """The web workers: the master's main thread forks them (the task
+        worker, BRIEFING_RUN_WORKER=on, is a child of another thread)."""
         try:
             children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
         except FileNotFoundError:
@@ -218,6 +226,40 @@ class Gunicorn:
             f"gunicorn on {self.port} not ready:\n{self.log.read_text()[-4000:]}"
         )
 
+    def task_worker(self, *, other_than: int | None = None) -> int | None:
+        """The pid of the `manage.py db_worker` the master runs beside its
+        workers (BRIEFING_RUN_WORKER=on), when there is one."""
+        for children in Path(f"/proc/{self.pid}/task").glob("*/children"):
+            try:
+                pids = [int(pid) for pid in children.read_text().split()]
+            except OSError:
+                continue
+            for pid in pids:
+                try:
+                    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                except OSError:
+                    continue
+                if b"db_worker" in command.split(b"\0") and pid != other_than:
+                    return pid
+        return None
+
+    def wait_for_task_worker(
+        self, *, other_than: int | None = None, timeout: float = 90
+    ) -> int:
+        """The task worker's pid once it runs. Two Django processes start in
+        turn (the orphans' requeue, then the worker): tens of seconds on a
+        busy machine."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid = self.task_worker(other_than=other_than)
+            if pid is not None:
+                return pid
+            time.sleep(0.1)
+        raise RuntimeError(
+            f"no task worker beside gunicorn on {self.port}:\n"
+            f"{self.log.read_text()[-4000:]}"
+        )
+
     def signal(self, signum: int) -> None:
         os.kill(self.pid, signum)
 
@@ -234,3 +276,56 @@ class Gunicorn:
     def logged_500s(self) -> int:
         """500s the application logged (each with its traceback)."""
         return self.log.read_text(errors="replace").count("Internal Server Error:")
+
+
+class MailTrap:
+    """A real SMTP server (aiosmtpd) on a free loopback port that keeps what
+    it accepts: where the site's mail goes in the tests and the load and
+    scale tools (DJANGO_EMAIL_URL=trap.url). `stall` holds the next exchange
+    at DATA (a client that dies meanwhile delivers nothing); `stop()` and
+    `start()` take it down and bring it back on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"smtp://{LOOPBACK}:{self.port}"
+        self.messages = []
+        self.stall = threading.Event()
+        self.stalled = threading.Event()
+        self.controller = None
+
+    def start(self):
+        # aiosmtpd is a development requirement: imported when a trap runs.
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname=LOOPBACK, port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.stall.is_set():
+            self.stalled.set()
+            while self.stall.is_set():
+                await asyncio.sleep(0.05)
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=policy.default)
+        )
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list:
+        return [message for message in self.messages if message["To"] == address]
+
+    def notification_links(self, site_url: str) -> Counter[str]:
+        """How many notification mails (those with a one-click unsubscribe)
+        carried each link into the site: a notification's link is its
+        comment's, so a count above one is a mail sent twice."""
+        found = re.compile(re.escape(site_url) + r"/\S+")
+        links = Counter()
+        for message in list(self.messages):
+            if message["List-Unsubscribe"] is None:
+                continue
+            text = message.get_body(("plain",)).get_content()
+            # Once per mail, however often the text repeats a link.
+            links.update(set(found.findall(text)))
+        return links

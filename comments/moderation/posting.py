@@ -87,7 +87,10 @@ def _standing(
 
     The row lock (PostgreSQL; SQLite's IMMEDIATE transactions already run one
     writer at a time) serialises one reader's posts, so the rate limit and the
-    idempotency key hold across workers and instances.
+    idempotency key hold across workers and instances. FOR NO KEY UPDATE:
+    another reader's reply, committing a notification to this reader while
+    it holds the discussion's numbering lock, checks its foreign key with
+    FOR KEY SHARE on this row; FOR UPDATE would block that and deadlock.
     """
     now = timezone.now()
     since = now - timedelta(seconds=moderation.posting_window_seconds)
@@ -117,7 +120,7 @@ def _standing(
         .order_by("created_at")
     )
     row = (
-        User.objects.select_for_update()
+        User.objects.select_for_update(no_key=True)
         .filter(pk=reader.pk)
         .annotate(
             approved_comments=_count(own.filter(status=Status.PUBLISHED)),

@@ -278,7 +278,9 @@ def _release_graduates(reader: User) -> None:
     held = Comment.objects.filter(
         author=reader, status=Status.PENDING, rule=Rule.NEW_READER
     ).order_by("created_at", "id")
-    for comment in held.select_for_update().select_related("article", "reply_to"):
+    for comment in held.select_for_update(of=("self",)).select_related(
+        "article", "reply_to"
+    ):
         change_status(
             comment,
             Status.PUBLISHED,

@@ -12,7 +12,8 @@ into its own database, then measures, all in the same run:
    scenario in turn round after round: the article page (anonymous and signed
    in) at each size with the anonymous readers' shared page cache off
    (every miss), the same anonymous page as readers get it (a hit), a
-   constant-response view, a posted comment; then the uncached anonymous
+   constant-response view, a posted comment, a posted reply to another
+   reader (its notification made and its mail enqueued); then the uncached anonymous
    pages once more without the index that keeps their cost flat, to show
    what it buys;
 3. over the wire, gunicorn (the project's gunicorn.conf.py) and wrk with 16
@@ -28,6 +29,7 @@ results stay in the run's folder (BENCH_DIR, under /tmp).
 """
 
 import argparse
+import itertools
 import json
 import multiprocessing
 import os
@@ -267,24 +269,40 @@ class _Sessions:
         return path
 
 
-def _post(inprocess, poster, slug: str, body: str, key: str | None = None):
+def _post(
+    inprocess,
+    poster,
+    slug: str,
+    body: str,
+    key: str | None = None,
+    reply_to: int | None = None,
+):
     from urllib.parse import urlencode
     from uuid import uuid4
 
     cookie, token = poster
+    form = {
+        "csrfmiddlewaretoken": token,
+        "body": body,
+        "idempotency_key": key or str(uuid4()),
+    }
+    if reply_to is not None:
+        form["reply_to"] = reply_to
     return inprocess.call(
         f"/articles/{slug}/comments/",
         method="POST",
         cookies=cookie,
-        body=urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "body": body,
-                "idempotency_key": key or str(uuid4()),
-            }
-        ).encode(),
+        body=urlencode(form).encode(),
         content_type="application/x-www-form-urlencoded",
     )
+
+
+def _reply(inprocess, poster, body: str):
+    """A reply to another reader's comment: the post, its notification and
+    the notification's mail task, enqueued once the post commits."""
+    from tools.bench.seed import WRITES_SLUG, answered_comment_id
+
+    return _post(inprocess, poster, WRITES_SLUG, body, reply_to=answered_comment_id())
 
 
 def _statements(inprocess, signed_in, poster) -> dict:
@@ -333,6 +351,12 @@ def _statements(inprocess, signed_in, poster) -> dict:
         lambda: _post(inprocess, poster, WRITES_SLUG, "Counting statements.")
     )
     assert answer.status == 302, answer.status
+    assert _reply(inprocess, poster, "Warming up a reply.").status == 302
+    answer, sql["post_reply_notified"] = inprocess.data_statements(
+        lambda: _reply(inprocess, poster, "Counting a reply's statements.")
+    )
+    assert answer.status == 302, answer.status
+    assert any("notifications_notification" in s for s in sql["post_reply_notified"])
     return {
         "counts": {name: len(statements) for name, statements in sql.items()},
         "sql": {
@@ -341,6 +365,7 @@ def _statements(inprocess, signed_in, poster) -> dict:
                 "article_50_anonymous",
                 "article_50_signed_in",
                 "post_comment",
+                "post_reply_notified",
             )
         },
     }
@@ -384,8 +409,17 @@ def _scenarios(inprocess, signed_in, poster) -> dict:
         assert answer.status == 200, (path, answer.status)
         assert b'id="comments"' in answer.body, path
         scenarios[f"cached_{size}_anonymous"] = lambda p=path: inprocess.call(p)
+    # Each post's own text: the same text again within minutes is answered
+    # as already posted, without storing (or notifying) anything.
+    numbers = itertools.count()
     scenarios["post_comment"] = lambda: _post(
-        inprocess, poster, WRITES_SLUG, "Posted in-process by the benchmark."
+        inprocess,
+        poster,
+        WRITES_SLUG,
+        f"Posted in-process by the benchmark, number {next(numbers)}.",
+    )
+    scenarios["post_reply_notified"] = lambda: _reply(
+        inprocess, poster, f"A reply posted in-process, number {next(numbers)}."
     )
     return scenarios
 

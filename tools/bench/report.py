@@ -89,6 +89,17 @@ def goals(results: dict) -> list[tuple[str, str, str]]:
             _verdict(counts["post_comment"] <= 6),
         )
     )
+    if "post_reply_notified" in counts:
+        rows.append(
+            (
+                "A reply's notification and its mail task: the cost of a post "
+                "with its notification enqueued",
+                f"{counts['post_reply_notified']} statements "
+                f"({counts['post_reply_notified'] - counts['post_comment']} more "
+                "than a plain post)",
+                "measured",
+            )
+        )
     rows.append(
         (
             "Moderation queue bounded",
@@ -213,10 +224,14 @@ def _inprocess_table(runs: dict[str, dict]) -> str:
     for name in names:
         row = [name.replace("_", " ")]
         for results in runs.values():
-            figures = results["inprocess"][name]
+            figures = results["inprocess"].get(name)
+            if figures is None:
+                # A results file from before the scenario existed.
+                row += ["not measured", ""]
+                continue
             base = (
                 "constant_signed_in"
-                if name.endswith("signed_in") or name == "post_comment"
+                if name.endswith("signed_in") or name.startswith("post_")
                 else "constant_anonymous"
             )
             row += [

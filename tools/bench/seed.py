@@ -1,6 +1,7 @@
 """Seed the benchmark database: readers, and discussions of 50, 500 and
 5,000 comments under articles that read like the demo one."""
 
+import functools
 import json
 import random
 from datetime import timedelta
@@ -21,6 +22,9 @@ SIZES = (50, 500, 5000)
 READERS = 300
 PASSWORD = "bench password, not a secret"
 WRITES_SLUG = "writes"
+# The comment the benchmark's replies answer: by another reader than the
+# poster, so each reply notifies its author and enqueues a mail.
+ANSWERED_BODY = "The comment the benchmark's replies answer."
 
 
 def discussion_slug(size: int) -> str:
@@ -52,6 +56,9 @@ def seed() -> dict:
     )
     moderation = ModerationSettings.current()
     moderation.new_reader_premoderation = 0
+    # The benchmark's posts come faster than any discussion's: the surge
+    # brake would slow the writes article down and refuse them.
+    moderation.surge_min_comments = 1_000_000
     moderation.save()
 
     for slug in [*map(discussion_slug, SIZES), WRITES_SLUG]:
@@ -69,7 +76,20 @@ def seed() -> dict:
         _seed_discussion(
             Article.objects.get(slug=discussion_slug(size)), size, readers, rng
         )
+    Comment.objects.create(
+        article=Article.objects.get(slug=WRITES_SLUG),
+        author=readers[2],
+        body=ANSWERED_BODY,
+        status=Status.PUBLISHED,
+        number=1,
+    )
     return {"readers": [reader.pk for reader in readers]}
+
+
+@functools.cache
+def answered_comment_id() -> int:
+    """Looked up once: the timed replies must not pay for it."""
+    return Comment.objects.get(body=ANSWERED_BODY).pk
 
 
 def _status(n: int, size: int) -> str:

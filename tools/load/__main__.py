@@ -14,9 +14,16 @@ POST /articles/<slug>/comments/ (CSRF token, `body`, the form's hidden
 `idempotency_key`) while anonymous visitors read. Each body starts with a
 unique marker. A post whose connection fails or that answers 5xx is retried
 with the same idempotency key, as a browser resubmitting the form would.
+Every --reply-every-th post answers another reader's comment: a notification,
+mailed --mail-delay seconds later by the task worker gunicorn runs beside its
+workers (BRIEFING_RUN_WORKER=on, as `make run` does) to a local SMTP server
+the tool starts (aiosmtpd); the readers' addresses are verified first. After
+the load the tool waits for the mails, then counts them where they arrived.
 
-During the load: SIGHUP to the master (a graceful reload), SIGKILL of one
-worker, and on PostgreSQL a restart of the PostgreSQL server. That server is
+During the load: SIGHUP to the master (a graceful reload, which restarts the
+task worker too), SIGKILL of one worker and then of the task worker (while it
+is sending a mail, when one comes within seconds), and on PostgreSQL a restart
+of the PostgreSQL server. That server is
 by default a private cluster the tool makes in a temporary folder and deletes
 afterwards (--pg-port); a shared Debian cluster is restarted only when named
 (--restart-cluster main), since everything else using it sees the outage too.
@@ -36,7 +43,9 @@ import time
 from pathlib import Path
 
 from tools.harness import (
+    LOOPBACK,
     Gunicorn,
+    MailTrap,
     fresh_database,
     prepare_site,
     site_environment,
@@ -50,6 +59,8 @@ from tools.load.traffic import (
     latency_ms,
     print_figures,
     set_moderation,
+    verify_addresses,
+    wait_for_mails,
     worker_serving,
 )
 
@@ -71,6 +82,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--readers", type=int, default=4, help="anonymous readers")
     parser.add_argument("--duration", type=float, default=45, help="seconds")
     parser.add_argument("--max-requests", type=int, default=20000)
+    parser.add_argument(
+        "--reply-every",
+        type=int,
+        default=3,
+        help="every n-th post of a reader answers another reader's comment",
+    )
+    parser.add_argument(
+        "--mail-delay",
+        type=int,
+        default=1,
+        help="seconds from a notification to its mail "
+        "(BRIEFING_NOTIFICATION_MAIL_DELAY_SECONDS)",
+    )
     parser.add_argument(
         "--pg-port",
         type=int,
@@ -107,16 +131,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 class Faults:
     """The faults, each with the window of time its failures belong to."""
 
-    def __init__(self, recorder: Recorder, server: Gunicorn, workers: int):
+    def __init__(
+        self, recorder: Recorder, server: Gunicorn, workers: int, trap: MailTrap
+    ):
         self.recorder = recorder
         self.server = server
         self.workers = workers
+        self.trap = trap
         self.windows: dict[str, tuple[float, float]] = {}
         self.notes: list[tuple[str, object]] = []
 
     def reload(self) -> None:
         """SIGHUP: new workers start, old ones finish their requests and go."""
         before = set(self.server.workers())
+        task_worker = self.server.task_worker()
         start = self.recorder.now()
         self.server.signal(signal.SIGHUP)
         deadline = time.monotonic() + 40
@@ -129,6 +157,10 @@ class Faults:
         self.windows["SIGHUP"] = (start, self.recorder.now())
         self.notes.append(
             ("SIGHUP: workers replaced", f"{replaced} ({len(before)} old ones gone)")
+        )
+        self.server.wait_for_task_worker(other_than=task_worker)
+        self.notes.append(
+            ("SIGHUP: task worker restarted (s)", f"{self.recorder.now() - start:.1f}")
         )
 
     def kill_worker(self, load: Load) -> None:
@@ -155,6 +187,33 @@ class Faults:
             ("SIGKILL: workers killed", kills),
             ("SIGKILL: a POST was cut", load.posts_cut > cut_before),
             ("SIGKILL: workers replaced", len(self.server.workers()) == self.workers),
+        ]
+        self.kill_task_worker()
+
+    def kill_task_worker(self, patience: float = 10) -> None:
+        """SIGKILL the task worker, in the middle of a mail when one comes
+        within `patience` seconds: the SMTP server holds the mail at DATA
+        until the worker is dead, so it never accepts that copy. gunicorn's
+        hook requeues what the dead worker held and starts another, which
+        must send that mail once."""
+        victim = self.server.wait_for_task_worker()
+        self.trap.stalled.clear()
+        self.trap.stall.set()
+        try:
+            mid_mail = self.trap.stalled.wait(patience)
+            start = self.recorder.now()
+            os.kill(victim, signal.SIGKILL)
+            # The server notices the dead client before it would accept.
+            time.sleep(0.5)
+        finally:
+            self.trap.stall.clear()
+        self.server.wait_for_task_worker(other_than=victim)
+        self.notes += [
+            ("SIGKILL: task worker killed in the middle of a mail", mid_mail),
+            (
+                "SIGKILL: task worker replaced (s)",
+                f"{self.recorder.now() - start:.1f}",
+            ),
         ]
 
     def worker_serving_a_post(self, load: Load, patience: float = 5) -> int | None:
@@ -208,23 +267,42 @@ def serve_and_run(args, cluster) -> int:
     fresh_database(args.database_url)
     if args.cache_url.startswith("filecache://"):
         shutil.rmtree(args.cache_url.removeprefix("filecache://"), ignore_errors=True)
+    trap = MailTrap()
+    trap.start()
+    print(f"mail to {trap.url}")
     env = site_environment(
-        args.database_url, args.cache_url, BRIEFING_RATE_LIMITS="off"
+        args.database_url,
+        args.cache_url,
+        BRIEFING_RATE_LIMITS="off",
+        DJANGO_EMAIL_URL=trap.url,
+        BRIEFING_SITE_URL=f"http://{LOOPBACK}:{args.port}",
+        BRIEFING_NOTIFICATION_MAIL_DELAY_SECONDS=str(args.mail_delay),
+        BRIEFING_NOTIFICATION_MAIL_RETRY_SECONDS="1",
     )
     prepare_site(env)
-    set_moderation(env, new_reader_premoderation=0)
+    # The surge brake would put the run's own burst of posts in slow mode.
+    set_moderation(env, new_reader_premoderation=0, surge_min_comments=1_000_000)
 
-    server = Gunicorn(env, args.port, args.workers, workdir / "gunicorn.log")
+    server = Gunicorn(
+        {**env, "BRIEFING_RUN_WORKER": "on"},
+        args.port,
+        args.workers,
+        workdir / "gunicorn.log",
+    )
     try:
         server.wait_ready(workers=args.workers)
-        return run(args, env, server, cluster)
+        server.wait_for_task_worker()
+        return run(args, env, server, cluster, trap)
     finally:
         server.stop()
+        trap.stop()
 
 
-def run(args, env, server: Gunicorn, cluster) -> int:
+def run(args, env, server: Gunicorn, cluster, trap: MailTrap) -> int:
     recorder = Recorder()
-    load = Load(recorder, lambda: Browser(args.port), args.max_requests)
+    load = Load(
+        recorder, lambda: Browser(args.port), args.max_requests, args.reply_every
+    )
 
     # Sign the writers up at once, through the real form.
     browsers = [Browser(args.port) for _ in range(args.writers)]
@@ -240,6 +318,7 @@ def run(args, env, server: Gunicorn, cluster) -> int:
     if signed_in != args.writers:
         print(f"only {signed_in} of {args.writers} readers could sign up")
         return 1
+    verify_addresses(env, load.prefix)
 
     recorder.start_clock()
     threads = [
@@ -249,7 +328,7 @@ def run(args, env, server: Gunicorn, cluster) -> int:
     for thread in threads:
         thread.start()
 
-    faults = Faults(recorder, server, args.workers)
+    faults = Faults(recorder, server, args.workers, trap)
     schedule = [
         (0.2, "SIGHUP to the master", faults.reload),
         (0.45, "SIGKILL to a worker", lambda: faults.kill_worker(load)),
@@ -273,11 +352,14 @@ def run(args, env, server: Gunicorn, cluster) -> int:
     for thread in threads:
         thread.join(timeout=90)
     elapsed = recorder.now()
+    mails = wait_for_mails(
+        env, load.prefix, trap, f"http://{LOOPBACK}:{args.port}", timeout=90
+    )
 
-    return report(args, env, server, recorder, load, faults, elapsed)
+    return report(args, env, server, recorder, load, faults, elapsed, mails)
 
 
-def report(args, env, server, recorder, load, faults, elapsed) -> int:
+def report(args, env, server, recorder, load, faults, elapsed, mails) -> int:
     count = load.count_stored(env)
     events = recorder.events
     server_errors = [e for e in events if e.status is not None and e.status >= 500]
@@ -317,6 +399,7 @@ def report(args, env, server, recorder, load, faults, elapsed) -> int:
         ("comment POSTs (with retries)", sum(e.kind == "post" for e in events)),
         ("comments attempted", load.attempted),
         ("acknowledged (302)", len(load.acknowledged)),
+        ("  of which replies to another reader", len(load.replies)),
         ("  of which after a retry", load.retried_then_acknowledged),
         ("POSTs cut before an answer", load.posts_cut),
         ("POSTs resubmitted after a cut or a 5xx", len(load.resubmitted)),
@@ -340,6 +423,7 @@ def report(args, env, server, recorder, load, faults, elapsed) -> int:
         ("failures outside fault windows", len(unexplained)),
         ("latency p50 / p99 (ms)", f"{p50:.0f} / {p99:.0f}"),
         ("500s logged by the application", server.logged_500s()),
+        *mails.figures(),
     ]
     print_figures("load and fault figures", figures)
     if failures:
@@ -363,6 +447,12 @@ def report(args, env, server, recorder, load, faults, elapsed) -> int:
             within(outage, e) for e in server_errors
         ),
         "no post abandoned": not load.abandoned,
+        "some replies notified": mails.notifications > 0,
+        "every notification's mail enqueued": mails.enqueued == mails.notifications,
+        "every notification mailed, none lost after the task worker's kill": (
+            mails.received == mails.sent == mails.notifications and not mails.lost
+        ),
+        "no mail duplicated": not mails.duplicated,
         "no request refused": not load.refused,
     }
     print("\nchecks")

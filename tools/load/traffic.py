@@ -1,6 +1,8 @@
 """The load, fault and scale tools' traffic: a scripted browser, readers
-posting and reading in threads, and a record of every request; then what the
-database holds against what the site acknowledged.
+posting and reading in threads, some posts replies to other readers'
+comments, and a record of every request; then what the database holds
+against what the site acknowledged, and the notification mails the task
+workers sent against what the SMTP server received.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import random
 import re
 import ssl
 import threading
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from tools.harness import DEMO_SLUG, LOOPBACK, manage
+from tools.harness import DEMO_SLUG, LOOPBACK, MailTrap, manage
 
 PASSWORD = "load-and-fault correct horse"
 
@@ -218,6 +221,123 @@ def stored_comments(env: dict[str, str], prefix: str) -> list[dict]:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def verify_addresses(env: dict[str, str], prefix: str) -> int:
+    """Mark the addresses of the readers whose names start with `prefix`
+    verified, as their click on the sign-up mail's link would: notification
+    mails go to verified addresses only. How many there are."""
+    output = shell(
+        env,
+        "from allauth.account.models import EmailAddress; "
+        f"print(EmailAddress.objects.filter(user__username__startswith={prefix!r})"
+        ".update(verified=True))",
+    )
+    return int(output.strip().splitlines()[-1])
+
+
+MAIL_TASK = "notifications.tasks.send_notification_mail"
+
+
+def notification_mails(env: dict[str, str], prefix: str) -> dict:
+    """The notifications made for the readers whose names start with
+    `prefix` (id, link, mail state) and the mail tasks enqueued for them
+    (notification id, status, the workers that took it, what it returned)."""
+    output = shell(
+        env,
+        "import json; from notifications.models import Notification; "
+        "from django_tasks_db.models import DBTaskResult; "
+        "rows = list(Notification.objects.filter("
+        f"recipient__username__startswith={prefix!r})"
+        ".values_list('pk', 'url', 'mail_state')); "
+        f"tasks = DBTaskResult.objects.filter(task_path={MAIL_TASK!r})"
+        ".values_list('args_kwargs', 'status', 'worker_ids', 'return_value'); "
+        "print(json.dumps({'notifications': rows, 'tasks': ["
+        "{'notification': a['args'][0], 'status': s, 'workers': w, 'returned': r}"
+        " for a, s, w, r in tasks]}))",
+    )
+    return json.loads(output.strip().splitlines()[-1])
+
+
+@dataclass
+class MailCount:
+    notifications: int  # made for the run's readers, one mail task each
+    enqueued: int  # notifications with a mail task enqueued
+    tasks: int  # mail tasks, retries included
+    states: dict[str, int]  # notifications by mail state
+    sent: int  # recorded as sent
+    received: int  # notifications whose mail the SMTP server received
+    duplicated: int  # notifications mailed more than once
+    lost: int  # recorded sent, or still due at the end, and never received
+    sent_by: dict[str, int]  # the worker whose run of the task sent it
+
+    def figures(self, label: str = "") -> list[tuple[str, object]]:
+        return [
+            (
+                f"{label}notifications made (replies to another reader)",
+                self.notifications,
+            ),
+            (
+                f"{label}mails enqueued (notifications / task rows)",
+                f"{self.enqueued} / {self.tasks}",
+            ),
+            (
+                f"{label}mails sent (recorded) / received by SMTP",
+                f"{self.sent} / {self.received}",
+            ),
+            (f"{label}notification mail states", self.states),
+            (f"{label}mails duplicated / lost", f"{self.duplicated} / {self.lost}"),
+            (f"{label}mail tasks that returned sent, by worker", self.sent_by),
+        ]
+
+
+def count_mails(
+    env: dict[str, str], prefix: str, trap: MailTrap, site_url: str
+) -> MailCount:
+    found = notification_mails(env, prefix)
+    notifications = found["notifications"]
+    ours = {pk for pk, _, _ in notifications}
+    tasks = [t for t in found["tasks"] if t["notification"] in ours]
+    copies = trap.notification_links(site_url)
+    states = Counter(state for _, _, state in notifications)
+    return MailCount(
+        notifications=len(notifications),
+        enqueued=len({t["notification"] for t in tasks}),
+        tasks=len(tasks),
+        states=dict(states),
+        sent=states["sent"],
+        received=sum(copies[site_url + url] > 0 for _, url, _ in notifications),
+        duplicated=sum(copies[site_url + url] > 1 for _, url, _ in notifications),
+        lost=sum(
+            copies[site_url + url] == 0
+            for _, url, state in notifications
+            if state in ("sent", "due")
+        ),
+        sent_by=dict(
+            Counter(t["workers"][-1] for t in tasks if t["returned"] == "sent")
+        ),
+    )
+
+
+def wait_for_mails(
+    env: dict[str, str],
+    prefix: str,
+    trap: MailTrap,
+    site_url: str,
+    *,
+    timeout: float,
+    quiet: float = 3,
+) -> MailCount:
+    """Wait until no notification of the run is due any more and the SMTP
+    server has had `quiet` seconds to receive a late copy (a duplicate
+    follows within a worker's poll or two); then count."""
+    deadline = time.monotonic() + timeout
+    count = count_mails(env, prefix, trap, site_url)
+    while count.states.get("due") and time.monotonic() < deadline:
+        time.sleep(1)
+        count = count_mails(env, prefix, trap, site_url)
+    time.sleep(quiet)
+    return count_mails(env, prefix, trap, site_url)
+
+
 # --------------------------------------------------------------------------
 # gunicorn's workers
 
@@ -336,7 +456,9 @@ class Load:
 
     Each comment body starts with a unique marker. A post whose connection
     fails or that answers 5xx is resubmitted with the same form (same
-    idempotency key), as a browser would, for at most a minute.
+    idempotency key), as a browser would, for at most a minute. With
+    `reply_every` n, a writer's every n-th post answers a recent comment of
+    another writer, which notifies that writer.
     """
 
     def __init__(
@@ -344,6 +466,7 @@ class Load:
         recorder: Recorder,
         make_browser: Callable[[], Browser],
         max_requests: int,
+        reply_every: int = 0,
     ):
         self.recorder = recorder
         self.make_browser = make_browser
@@ -358,6 +481,9 @@ class Load:
         self.posts_cut = 0  # connection lost before an answer, then resubmitted
         self.posting: set[Browser] = set()  # writers with a POST in flight
         self.resubmitted: dict[str, float] = {}  # marker -> time of resubmission
+        self.reply_every = reply_every
+        self.replies: dict[str, int] = {}  # acknowledged reply's marker -> answered id
+        self.by_writer: dict[int, list[int]] = {}  # writer -> acknowledged ids
         self.lock = threading.Lock()
 
     def over_budget(self) -> bool:
@@ -374,12 +500,29 @@ class Load:
             key = page.form_field("idempotency_key") or str(uuid.uuid4())
             marker = f"{self.prefix}{number}-{sequence}"
             sequence += 1
+            answered = None
+            if self.reply_every and sequence % self.reply_every == 0:
+                answered = self.someone_elses_comment(number)
             with self.lock:
                 self.attempted += 1
-            self.post_until_answered(browser, marker, token, key)
+            self.post_until_answered(browser, marker, token, key, number, answered)
+
+    def someone_elses_comment(self, number: int) -> int | None:
+        """A recent acknowledged comment by another writer, if any."""
+        with self.lock:
+            recent = [
+                ids[-1] for writer, ids in self.by_writer.items() if writer != number
+            ]
+        return random.choice(recent) if recent else None
 
     def post_until_answered(
-        self, browser: Browser, marker: str, token: str, key: str
+        self,
+        browser: Browser,
+        marker: str,
+        token: str,
+        key: str,
+        number: int,
+        answered: int | None = None,
     ) -> None:
         """Post once; on a cut connection or a 5xx, resubmit the same form
         (same idempotency key) until it is answered, for at most a minute."""
@@ -388,6 +531,8 @@ class Load:
             "body": f"{marker} says: load and fault, comment under test.",
             "idempotency_key": key,
         }
+        if answered is not None:
+            form["reply_to"] = str(answered)
         give_up = time.monotonic() + 60
         for attempt in range(1, 1000):
             self.posting.add(browser)
@@ -405,7 +550,13 @@ class Load:
             if response is not None and response.status in ACKNOWLEDGED:
                 with self.lock:
                     self.acknowledged[marker] = response.comment_id()
+                    if response.comment_id() is not None:
+                        self.by_writer.setdefault(number, []).append(
+                            response.comment_id()
+                        )
                     self.retried_then_acknowledged += attempt > 1
+                    if answered is not None:
+                        self.replies[marker] = answered
                 return
             if response is not None and response.status < 500:
                 with self.lock:

@@ -15,7 +15,11 @@ comment posted through one shows at once through the other; the posting limit
 holds across instances; nginx caches static files; during load through
 nginx, one instance is stopped (SIGTERM) and started again: no acknowledged
 comment is lost or doubled, nginx routes around the stopped instance and
-takes it back. Exit status 1 when a check fails.
+takes it back. Each instance runs a task worker beside it
+(BRIEFING_RUN_WORKER=on), stopped and started with it; some of the load's
+posts are replies to other readers, whose notifications are mailed to a local
+SMTP server (aiosmtpd): every mail arrives once, whichever worker took it.
+Exit status 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from tools.harness import (
     LOOPBACK,
     REPO,
     Gunicorn,
+    MailTrap,
     fresh_database,
     prepare_site,
     site_environment,
@@ -50,11 +55,16 @@ from tools.load.traffic import (
     latency_ms,
     print_figures,
     set_moderation,
+    verify_addresses,
+    wait_for_mails,
 )
 
 DEPLOY = REPO / "deploy" / "nginx"
-# The site's own posting limit during the load: high enough for the writers.
+# The site's own posting limit during the load: high enough for the writers;
+# the surge brake's threshold too, which the load's burst would pass.
 UNLIMITED = 100_000
+# Every n-th post of a writer answers another writer's comment.
+REPLY_EVERY = 3
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -255,10 +265,11 @@ def check_config(binary: str, folder: Path, conf: str) -> tuple[bool, str]:
 
 
 class ScaleTest:
-    def __init__(self, args, env, instances: list[Gunicorn]):
+    def __init__(self, args, env, instances: list[Gunicorn], trap: MailTrap):
         self.args = args
         self.env = env
         self.instances = instances
+        self.trap = trap
         self.site = f"https://{LOOPBACK}:{args.nginx_port}"
         self.checks: dict[str, bool] = {}
         self.figures: list[tuple[str, object]] = []
@@ -372,6 +383,8 @@ def main() -> int:
 
     site = f"https://{LOOPBACK}:{args.nginx_port}"
     fresh_database(args.database_url)
+    trap = MailTrap()
+    trap.start()
     env = site_environment(
         args.database_url,
         args.cache_url,
@@ -379,20 +392,27 @@ def main() -> int:
         DJANGO_CSRF_TRUSTED_ORIGINS=site,
         BRIEFING_TRUSTED_PROXIES=LOOPBACK,
         BRIEFING_RATE_LIMITS="on",
+        DJANGO_EMAIL_URL=trap.url,
+        BRIEFING_SITE_URL=site,
+        BRIEFING_NOTIFICATION_MAIL_DELAY_SECONDS="1",
+        BRIEFING_NOTIFICATION_MAIL_RETRY_SECONDS="1",
     )
     started = time.monotonic()
     prepare_site(env)
-    set_moderation(env, new_reader_premoderation=0, posting_limit=UNLIMITED)
+    set_moderation(
+        env,
+        new_reader_premoderation=0,
+        posting_limit=UNLIMITED,
+        surge_min_comments=UNLIMITED,
+    )
 
-    instances = [
-        Gunicorn(env, port, args.workers, folder / f"gunicorn-{port}.log")
-        for port in args.ports
-    ]
+    instances = [instance(env, port, args.workers, folder) for port in args.ports]
     nginx = None
-    test = ScaleTest(args, env, instances)
+    test = ScaleTest(args, env, instances, trap)
     try:
-        for instance in instances:
-            instance.wait_ready(workers=args.workers)
+        for one in instances:
+            one.wait_ready(workers=args.workers)
+            one.wait_for_task_worker()
         nginx = Nginx(binary, folder, balancer_conf(folder, args, certificate, key))
         wait_for_nginx(args.nginx_port)
         valid, verdict = check_config(
@@ -408,8 +428,9 @@ def main() -> int:
         if nginx:
             nginx.stop()
         # The load replaces a stopped instance in this same list.
-        for instance in instances:
-            instance.stop()
+        for one in instances:
+            one.stop()
+        trap.stop()
 
     test.figures.append(("total run time (s)", f"{time.monotonic() - started:.0f}"))
     print_figures("scale test figures", test.figures)
@@ -417,6 +438,17 @@ def main() -> int:
     for name, passed in test.checks.items():
         print(f"  {'PASS' if passed else 'FAIL'}  {name}")
     return 0 if all(test.checks.values()) else 1
+
+
+def instance(env: dict[str, str], port: int, workers: int, folder: Path) -> Gunicorn:
+    """One instance: gunicorn with a task worker beside it, as `make run`
+    starts them (production runs it as a systemd unit of its own)."""
+    return Gunicorn(
+        {**env, "BRIEFING_RUN_WORKER": "on"},
+        port,
+        workers,
+        folder / f"gunicorn-{port}.log",
+    )
 
 
 def wait_for_nginx(port: int, timeout: float = 20) -> None:
@@ -436,13 +468,14 @@ def load_with_an_instance_stopped(test: ScaleTest, nginx: Nginx, folder: Path) -
     graceful stop) a quarter of the way in, start it again half-way."""
     args = test.args
     recorder = Recorder()
-    load = Load(recorder, test.through_nginx, args.max_requests)
+    load = Load(recorder, test.through_nginx, args.max_requests, REPLY_EVERY)
     writers = [test.through_nginx() for _ in range(args.writers)]
     for number, browser in enumerate(writers):
         browser.sign_up(f"{load.prefix}w{number}")
     if not all(browser.signed_in() for browser in writers):
         test.check("writers signed up through nginx", False, "sign-up failed")
         return
+    verify_addresses(test.env, load.prefix)
 
     recorder.start_clock()
     threads = [
@@ -460,11 +493,10 @@ def load_with_an_instance_stopped(test: ScaleTest, nginx: Nginx, folder: Path) -
     stopped_by = recorder.now()
     wait_until(recorder, 0.5 * args.duration, load)
     restarted_at = recorder.now()
-    test.instances[1] = Gunicorn(
-        test.env, victim_port, args.workers, folder / f"gunicorn-{victim_port}.log"
-    )
+    test.instances[1] = instance(test.env, victim_port, args.workers, folder)
     test.instances[1].wait_ready(workers=args.workers)
     back_at = recorder.now()
+    test.instances[1].wait_for_task_worker()
     wait_until(recorder, args.duration, load)
     load.stop.set()
     for thread in threads:
@@ -482,6 +514,7 @@ def load_with_an_instance_stopped(test: ScaleTest, nginx: Nginx, folder: Path) -
         reader.get("/")
         time.sleep(0.2)
 
+    mails = wait_for_mails(test.env, load.prefix, test.trap, test.site, timeout=90)
     count = load.count_stored(test.env)
     log = nginx.upstream_log()
     wall = recorder.began_wall
@@ -521,6 +554,8 @@ def load_with_an_instance_stopped(test: ScaleTest, nginx: Nginx, folder: Path) -
             f"{sum(e.status is None for e in failures)}",
         ),
         ("load: latency p50 / p99 (ms)", f"{p50:.0f} / {p99:.0f}"),
+        ("load: acknowledged replies to another reader", len(load.replies)),
+        *mails.figures("load: "),
     ]
     test.check(
         "load: no acknowledged comment lost or duplicated",
@@ -528,6 +563,16 @@ def load_with_an_instance_stopped(test: ScaleTest, nginx: Nginx, folder: Path) -
         and not (count.lost or count.duplicated or count.wrong_id or load.abandoned),
         f"acknowledged {len(load.acknowledged)}, stored {count.stored}, "
         f"abandoned {len(load.abandoned)}",
+    )
+    test.check(
+        "load: every mail sent once, whichever task worker took it, "
+        "one instance and its worker stopped mid-run",
+        mails.notifications > 0
+        and mails.received == mails.sent == mails.enqueued == mails.notifications
+        and not mails.duplicated
+        and not mails.lost,
+        f"{mails.notifications} notifications, {mails.received} mailed, "
+        f"{mails.duplicated} twice, {mails.lost} lost; by worker {mails.sent_by}",
     )
     test.check(
         "load: nginx routed around the stopped instance",
