@@ -47,9 +47,10 @@ SIGNED_IN_ARTICLE_BUDGET = 6
 # surge brake, comments/surge.py), and the session; SQLite needs no lock
 # statement.
 POSTING_BUDGET = 8
-# A reply also notifies the author it answers: their notification's row, and
-# after the commit the row of the task that mails it.
-REPLY_POSTING_BUDGET = POSTING_BUDGET + 2
+# A reply also notifies the author it answers, unless they ignore its author:
+# that check, their notification's row, and after the commit the row of the
+# task that mails it.
+REPLY_POSTING_BUDGET = POSTING_BUDGET + 3
 
 _TRANSACTION_CONTROL = re.compile(
     r"^\s*(BEGIN|SAVEPOINT|RELEASE|COMMIT|ROLLBACK)\b", re.IGNORECASE
