@@ -35,6 +35,13 @@ def record_last_seen(get_response):
 SESSION_ACTIVITY_RECORDED_AT = "briefing_session_activity_recorded_at"
 
 
+def note_session_activity_at_sign_in(sender, request, **kwargs):
+    """Signing in writes the session's row (allauth.usersessions does, on the
+    same signal): the first page after it need not write it again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_ACTIVITY_RECORDED_AT] = timezone.now().isoformat()
+
+
 def record_session_activity(get_response):
     """Keep the last seen time, address and device of each session in the
     sessions list (/accounts/sessions/) up to date, once a minute at most.
