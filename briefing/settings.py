@@ -62,7 +62,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # In place of allauth's UserSessionsMiddleware: the same tracking of
+    # each session's last use, throttled to once a minute.
+    "briefing.accounts.middleware.record_session_activity",
     "briefing.accounts.middleware.record_last_seen",
     "comments.discussion.remember_sort",
     "django.contrib.messages.middleware.MessageMiddleware",

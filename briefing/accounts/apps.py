@@ -10,6 +10,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import security_log
+        from .middleware import note_session_activity_at_sign_in
 
         security_log.connect()
+        user_logged_in.connect(note_session_activity_at_sign_in)

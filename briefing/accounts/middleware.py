@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -25,6 +26,42 @@ def record_last_seen(get_response):
             if user.last_seen is None or now - user.last_seen >= LAST_SEEN_RESOLUTION:
                 User.objects.filter(pk=user.pk).update(last_seen=now)
                 user.last_seen = now
+        return get_response(request)
+
+    return middleware
+
+
+# When this session's row in allauth's list was last brought up to date.
+SESSION_ACTIVITY_RECORDED_AT = "briefing_session_activity_recorded_at"
+
+
+def note_session_activity_at_sign_in(sender, request, **kwargs):
+    """Signing in writes the session's row (allauth.usersessions does, on the
+    same signal): the first page after it need not write it again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_ACTIVITY_RECORDED_AT] = timezone.now().isoformat()
+
+
+def record_session_activity(get_response):
+    """Keep the last seen time, address and device of each session in the
+    sessions list (/accounts/sessions/) up to date, once a minute at most.
+
+    allauth's own tracking (USERSESSIONS_TRACK_ACTIVITY) writes on every
+    signed-in request. Here the time of the last write is kept in the session
+    itself, which is loaded anyway, so a request within the minute costs no
+    statement.
+    """
+
+    def middleware(request):
+        if request.user.is_authenticated and request.session.session_key:
+            now = timezone.now()
+            recorded_at = request.session.get(SESSION_ACTIVITY_RECORDED_AT)
+            if (
+                recorded_at is None
+                or now - datetime.fromisoformat(recorded_at) >= LAST_SEEN_RESOLUTION
+            ):
+                UserSession.objects.create_from_request(request)
+                request.session[SESSION_ACTIVITY_RECORDED_AT] = now.isoformat()
         return get_response(request)
 
     return middleware
