@@ -111,7 +111,6 @@ proc_name = env("GUNICORN_PROC_NAME", default="briefing")
 _PR_SET_PDEATHSIG = 1
 _WORKER_RESTART_SECONDS = 1
 _WORKER_STOP_SECONDS = 30
-_REQUEUE_SECONDS = 30
 
 
 def _die_with_parent_function():
@@ -155,7 +154,7 @@ class _TaskWorker:
 
     def _watch(self):
         while not self.stopping.is_set():
-            self._requeue_orphans()
+            self._run("requeue_orphaned_tasks", "--worker-id", self.worker_id)
             with self.lock:
                 if self.stopping.is_set():
                     return
@@ -175,25 +174,6 @@ class _TaskWorker:
                     "Task worker (pid: %s) ended; starting another", self.process.pid
                 )
                 self.stopping.wait(_WORKER_RESTART_SECONDS)
-
-    def _requeue_orphans(self):
-        # Bounded: a requeue that never ends (seen once in CI and once in a
-        # full local run, without a word in the log) must not keep the worker
-        # from starting; whatever it missed waits for the next start.
-        requeue = self._run(
-            "requeue_orphaned_tasks", "--worker-id", self.worker_id, wait=False
-        )
-        try:
-            requeue.wait(_REQUEUE_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.log.warning(
-                "Requeueing orphaned tasks (pid: %s) took over %s s: stopped; "
-                "starting the task worker",
-                requeue.pid,
-                _REQUEUE_SECONDS,
-            )
-            requeue.kill()
-            requeue.wait()
 
     def start(self):
         self.thread.start()
