@@ -18,14 +18,12 @@ class Command(BaseCommand):
     def handle(self, *, worker_id, verbosity, **options):
         # django-tasks-db marks a task RUNNING when a worker claims it and
         # never looks at it again: without this a killed worker's task would
-        # wait forever. Every task of ours is safe to run twice. A row another
-        # process holds locked is that live process's claim or result, never
-        # our orphan: skipped rather than waited for.
+        # wait forever. Every task of ours is safe to run twice.
         with transaction.atomic():
             orphans = [
                 result.pk
                 for result in DBTaskResult.objects.running()
-                .select_for_update(skip_locked=True)
+                .select_for_update()
                 .only("worker_ids")
                 if result.worker_ids and result.worker_ids[-1] == worker_id
             ]
