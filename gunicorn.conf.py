@@ -30,7 +30,7 @@ add or remove a worker.
 
 import multiprocessing
 import os
-import signal
+import shutil
 import socket
 import subprocess
 import sys
@@ -108,35 +108,41 @@ proc_name = env("GUNICORN_PROC_NAME", default="briefing")
 # is ready, started again a moment after it dies, restarted on SIGHUP (new
 # code), stopped on exit. Production runs workers as their own systemd units
 # (deploy/systemd/briefing-worker@.service) and leaves this off.
-_PR_SET_PDEATHSIG = 1
 _WORKER_RESTART_SECONDS = 1
 _WORKER_STOP_SECONDS = 30
 
 
-def _die_with_parent_function():
-    """A preexec_fn asking the kernel to SIGTERM the child when the thread
-    that started it dies: a master killed outright orphans no worker. Looked
-    up here, before forking, so the child only makes the system call."""
-    try:
-        import ctypes
-
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    return lambda: prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def _die_with_parent_prefix():
+    """util-linux's setpriv asks the kernel to SIGTERM the child when the
+    thread that started it dies (a master killed outright orphans no worker),
+    then execs the command. Not a preexec_fn: that would run this process's
+    fork hooks in the watcher thread, including the one below."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", "--"] if setpriv else []
 
 
 class _TaskWorker:
     def __init__(self, log):
         self.log = log
         manage = str(Path(__file__).resolve().parent / "manage.py")
-        self.manage = [sys.executable, manage]
+        self.manage = [*_die_with_parent_prefix(), sys.executable, manage]
         # One process at a time runs under this id: what a dead one left
         # running under it is an orphan, requeued before the next starts.
         self.worker_id = f"{socket.gethostname()}-gunicorn-{os.getpid()}"[-64:]
-        self.preexec = _die_with_parent_function()
         self.stopping = threading.Event()
         self.lock = threading.Lock()
+        # Until Popen returns, the pipe on which the child reports its exec
+        # is open in this process; a gunicorn worker forked meanwhile (the
+        # master forks workers without exec) would keep it open and Popen
+        # would wait on it until that worker ends: at start, when the master
+        # forks its workers just as this thread starts the first child, the
+        # task worker never started. So the master's forks wait for a spawn.
+        self.spawning = threading.Lock()
+        os.register_at_fork(
+            before=self.spawning.acquire,
+            after_in_parent=self.spawning.release,
+            after_in_child=self.spawning.release,
+        )
         self.process = None
         self.thread = threading.Thread(
             target=self._watch, name="briefing-task-worker", daemon=True
@@ -145,9 +151,8 @@ class _TaskWorker:
     def _run(self, *args, wait=True):
         # Its own process group: Ctrl-C reaches the master, which stops the
         # worker in order (on_exit), rather than both at once.
-        process = subprocess.Popen(
-            [*self.manage, *args], preexec_fn=self.preexec, process_group=0
-        )
+        with self.spawning:
+            process = subprocess.Popen([*self.manage, *args], process_group=0)
         if wait:
             process.wait()
         return process
