@@ -1,9 +1,16 @@
 """Respect: a reader appreciates someone else's published comment, once."""
 
+import json
 import re
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -12,6 +19,7 @@ from comments import conversation
 from comments.models import Comment, Respect, Sanction, Status
 
 from .test_account_deletion import ask_deletion, client_for, erase_due, grace_over
+from .test_limits_across_processes import ROOT, _environment, _manage
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +257,133 @@ def test_banned_reader_cannot_respect(signed_in, reader, moderator, theirs):
     assert response.status_code == 403
     assertContains(response, "You are banned from commenting", status_code=403)
     assert not Respect.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="threads share SQLite's in-memory test database through one "
+    "table lock; on SQLite the processes test below races them",
+)
+@pytest.mark.django_db(transaction=True)
+def test_readers_respecting_in_threads_at_once_are_all_counted(
+    article, theirs, make_reader
+):
+    # Each reader posts from a thread of their own, on a connection of its
+    # own, all released at the same moment: the database, not the test's
+    # ordering, decides who writes first.
+    # Three at once, with the test's own connection: the four that
+    # BRIEFING_DB_POOL_SIZE gives a process.
+    fans = [make_reader(f"fan{n}", f"Fan {n}") for n in range(3)]
+    start = threading.Barrier(len(fans))
+
+    def respect_at_once(fan):
+        client = Client()
+        client.force_login(fan)
+        start.wait(timeout=30)
+        try:
+            return respect(client, theirs).status_code
+        finally:
+            connection.close()
+
+    def everyone_at_once():
+        with ThreadPoolExecutor(len(fans)) as pool:
+            return list(pool.map(respect_at_once, fans))
+
+    assert everyone_at_once() == [302] * len(fans)
+    theirs.refresh_from_db()
+    assert theirs.respect_count == len(fans) == Respect.objects.count()
+
+    # And taking it back, all at once again.
+    assert everyone_at_once() == [302] * len(fans)
+    theirs.refresh_from_db()
+    assert theirs.respect_count == 0 == Respect.objects.count()
+
+
+RESPECT_SETUP = """
+from briefing.accounts.models import User
+from briefing.models import Article
+from comments.models import Comment
+author = User.objects.create_user("author", "author@example.com", "pw")
+article = Article.objects.create(
+    title="Race", slug="race", lead="Lead", body="Body", author=author,
+    published_at="2024-01-01T00:00Z",
+)
+Comment.objects.create(
+    article=article, author=author, body="Respect me", status="published", number=1
+)
+for n in range(8):
+    User.objects.create_user(f"fan{n}", f"fan{n}@example.com", "pw")
+"""
+
+# Each process signs in its four readers, waits for the same moment, then
+# each respects the comment (sqlite3 releases the GIL while it waits on the
+# file's lock, so a process's readers race the other process's too).
+RESPECT_HAMMER = """
+import json, threading, time
+from django.db import connection
+from django.test import Client
+from briefing.accounts.models import User
+from comments.models import Comment
+comment = Comment.objects.get()
+clients = []
+for name in {names}:
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=name))
+    clients.append(client)
+connection.close()
+statuses = []
+def respect(client):
+    while time.time() < {start}:
+        time.sleep(0.001)
+    statuses.append(client.post(f"/comments/{{comment.pk}}/respect/").status_code)
+    connection.close()
+threads = [threading.Thread(target=respect, args=(c,)) for c in clients]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps(statuses))
+"""
+
+RESPECT_COUNTS = """
+import json
+from comments.models import Comment, Respect
+print(json.dumps([Comment.objects.get().respect_count, Respect.objects.count()]))
+"""
+
+
+def test_readers_respecting_from_two_processes_on_one_sqlite_file_are_all_counted(
+    tmp_path,
+):
+    environment = _environment(tmp_path / "db.sqlite3")
+    _manage(environment, "migrate", "--verbosity", "0")
+    _manage(environment, "shell", "--command", RESPECT_SETUP)
+    start = time.time() + 8  # both processes have started Django by then
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "--command",
+                RESPECT_HAMMER.format(
+                    names=[f"fan{n}" for n in range(half, 8, 2)], start=start
+                ),
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for half in (0, 1)
+    ]
+    statuses = []
+    for process in processes:
+        out, err = process.communicate(timeout=180)
+        assert process.returncode == 0, err
+        statuses += json.loads(out.strip().splitlines()[-1])
+
+    assert statuses == [302] * 8
+    counts = _manage(environment, "shell", "--command", RESPECT_COUNTS).stdout
+    assert json.loads(counts.strip().splitlines()[-1]) == [8, 8]
