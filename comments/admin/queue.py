@@ -290,12 +290,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="state and why")
     def state_and_why(self, comment):
+        why = self.why(comment)
         return format_html(
-            '<span class="comment-status status-{}">{}</span>'
-            '<p class="comment-why">{}</p>{}',
+            '<span class="comment-status status-{}">{}</span>{}{}',
             comment.status,
             comment.get_status_display(),
-            self.why(comment),
+            format_html('<p class="comment-why">{}</p>', why) if why != "—" else "",
             format_html(
                 '<p class="comment-reports">open reports: {}</p>',
                 describe_reports(comment),
