@@ -5,6 +5,7 @@ readers, through the admin's real URLs."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -326,9 +327,11 @@ def test_moderator_notes_a_reader_from_the_queue(
         "Warned by mail on <b>3 May</b>",
     )
     assert told(response) == ["Note kept on Paul3390 (Paul)."]
+    logged = LogEntry.objects.get(object_id=str(note.pk))
+    assert (logged.user, logged.action_flag) == (moderator, ADDITION)
     # Beside each of the reader's comments, escaped.
     assertContains(queue, "Warned by mail on &lt;b&gt;3 May&lt;/b&gt;", count=2)
-    assert other_comment.pk != pending.pk
+    assertContains(queue, f'href="{QUEUE}{other_comment.pk}/change/"')
 
 
 def test_an_empty_or_overlong_note_is_refused(moderator_client, pending, told):

@@ -558,9 +558,11 @@ class CommentAdmin(admin.ModelAdmin):
         comment = self._decided(request, object_id, permission="note")
         form = NoteForm(request.POST)
         if form.is_valid():
-            moderation.note_reader(
+            note = moderation.note_reader(
                 comment.author, request.user, form.cleaned_data["text"]
             )
+            # As the notes' own add page would: the admin's history has it.
+            self.log_addition(request, note, [{"added": {}}])
             self.message_user(
                 request,
                 f"Note kept on {comment.author.label}.",
