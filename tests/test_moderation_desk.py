@@ -425,3 +425,5 @@ def test_notes_older_than_the_latest_three_are_counted(
     assertContains(response, "Note number 4")
     assertNotContains(response, "Note number 1")
     assertContains(response, "and 2 older notes")
+    listed = moderator_client.get("/admin/comments/moderatornote/", {"q": "paul3390"})
+    assertContains(listed, "Note number 0")

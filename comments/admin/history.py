@@ -5,8 +5,10 @@ and the reasons of its open reports, for a whole page at once."""
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import ngettext
 
 from ..models import Comment, Ignore, ModeratorNote, Report, Sanction, Status
@@ -164,7 +166,9 @@ def describe_notes(comment: Comment, *, limit: int = 3):
             ),
         ),
         format_html(
-            '<p class="moderator-notes-older">{}</p>',
+            '<p class="moderator-notes-older"><a href="{}?{}">{}</a></p>',
+            reverse("admin:comments_moderatornote_changelist"),
+            urlencode({"q": comment.author.username}),
             ngettext("and %(count)d older note", "and %(count)d older notes", older)
             % {"count": older},
         )
