@@ -5,7 +5,7 @@ laptop's and a phone's width."""
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import save_screenshot
+from .conftest import axe_violations, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +84,7 @@ def test_reported_comment_rejected_in_two_clicks_from_the_queue(page, server, de
     expect(row).to_contain_text("ignored by 2 readers")
 
     row.get_by_text("Reject…").click()  # 1
+    save_screenshot(row, "moderation-desk-reasons")
     row.get_by_role("button", name="abuse or harassment").click()  # 2
 
     expect(page.locator(".messagelist")).to_contain_text(
@@ -101,6 +102,7 @@ def test_reported_comments_handled_with_keys_only(page, server, desk):
     page.keyboard.press("?")
     expect(page.locator("#desk-keys")).to_be_visible()
     expect(page.locator("#desk-keys")).to_contain_text("hate speech")
+    save_screenshot(page, "moderation-desk-keys")
     page.keyboard.press("Escape")
     expect(page.locator("#desk-keys")).to_be_hidden()
 
@@ -123,6 +125,35 @@ def test_reported_comments_handled_with_keys_only(page, server, desk):
         str(first): ["rejected", "abuse", 0],
         str(second): ["published", "", 0],
     }
+
+
+def test_key_o_rejects_as_other_with_a_typed_note(page, server, desk):
+    made = desk("Meet me at the station at nine.")
+    (comment,) = made["comments"]
+    page.goto(made["queue"])
+
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    page.keyboard.press("o")
+    page.keyboard.type("Private arrangements are not a comment")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    expect(page.locator(".messagelist")).to_contain_text("Rejected (other)")
+    note = server.python(
+        "from comments.models import Comment\n"
+        "result = Comment.objects.get(pk=data['pk']).moderation_reason",
+        pk=comment,
+    )
+    assert note == "Private arrangements are not a comment"
+
+
+def test_queue_has_no_serious_accessibility_violations(page, desk):
+    made = desk("Checked by axe.")
+    page.goto(made["queue"])
+    page.keyboard.press("j")
+
+    assert axe_violations(page) == []
 
 
 def test_keys_typed_in_a_field_are_the_fields(page, server, desk):
