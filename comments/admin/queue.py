@@ -242,10 +242,6 @@ class CommentAdmin(admin.ModelAdmin):
     # Columns and fields.
 
     @admin.display(description="comment")
-    def excerpt(self, comment):
-        return Truncator(comment.body).chars(120)
-
-    @admin.display(description="comment")
     def comment_text(self, comment):
         """The whole text: a long one shows its beginning as the link to its
         page, and the rest behind a "show the rest" that opens in place."""
