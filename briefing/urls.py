@@ -10,6 +10,10 @@ from .sitemaps import ArticleSitemap
 
 # The admin's sign-in is the site's (throttled, two-factor): no side door.
 admin.site.login = secure_admin_login(admin.site.login)
+# Staff come to the admin to moderate: it says whose and what it is.
+admin.site.site_header = "Briefing moderation"
+admin.site.site_title = "Briefing moderation"
+admin.site.index_title = "The moderator's desk"
 
 briefing_patterns = [
     path("", views.FrontPageView.as_view(), name="front_page"),

@@ -48,6 +48,8 @@ def test_moderators_group_holds_only_discussion_permissions():
         "change_moderationsettings",
         "view_articlediscussion",
         "change_articlediscussion",
+        "view_moderatornote",
+        "add_moderatornote",
     }
 
 

@@ -215,7 +215,7 @@ def test_moderation_queue_shows_respect_counts(
 
     response = moderator_client.get("/admin/comments/comment/?queue=all")
 
-    assertContains(response, '<td class="field-respect_count">2</td>', html=True)
+    assertContains(response, "2 respects")
 
 
 def test_profile_shows_respect_counts(client, theirs, reader, other_reader):

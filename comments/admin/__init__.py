@@ -6,6 +6,7 @@ One module per concern, as django-cms's `cms/admin/` is split:
   comment's record; `filters`, `history` and `inlines` are its parts;
 - `reports`: readers' reports;
 - `sanctions`: sanctions on readers and the forms that record them;
+- `notes`: moderators' notes on readers;
 - `configuration`: the word lists, the moderation settings and each
   article's discussion switches;
 - `pagination`: the capped paginator that every list here uses.
@@ -16,6 +17,7 @@ the audit trail.
 """
 
 from .configuration import ArticleDiscussionAdmin, ModerationSettingsAdmin, WordAdmin
+from .notes import ModeratorNoteAdmin
 from .pagination import CappedCountPaginator
 from .queue import CommentAdmin
 from .reports import ReportAdmin
@@ -26,6 +28,7 @@ __all__ = [
     "CappedCountPaginator",
     "CommentAdmin",
     "ModerationSettingsAdmin",
+    "ModeratorNoteAdmin",
     "ReportAdmin",
     "SanctionAdmin",
     "WordAdmin",

@@ -1,19 +1,23 @@
-"""What the queue shows beside each comment: its author's history and
-sanctions, and the reasons of its open reports, for a whole page at once."""
+"""What the queue shows beside each comment: its author's history,
+sanctions, how many readers ignore them and the moderators' notes on them,
+and the reasons of its open reports, for a whole page at once."""
 
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import ngettext
 
-from ..models import Comment, Report, Sanction, Status
+from ..models import Comment, Ignore, ModeratorNote, Report, Sanction, Status
 from ..moderation import REJECTION_RATE_WINDOW, rejection_rate_holds
 
 
 def attach_context(comments: list[Comment]) -> None:
-    """Give each comment its author's history and its open reports' reasons,
-    in three queries for the whole page."""
+    """Give each comment its author's history, sanctions, ignorers and notes
+    and its open reports' reasons, in five queries for the whole page."""
     if not comments:
         return
     authors = {comment.author_id for comment in comments}
@@ -35,6 +39,18 @@ def attach_context(comments: list[Comment]) -> None:
     sanctions = defaultdict(list)
     for sanction in Sanction.objects.active().filter(reader_id__in=authors):
         sanctions[sanction.reader_id].append(sanction)
+    ignorers = dict(
+        Ignore.objects.filter(ignored_id__in=authors)
+        .order_by()
+        .values_list("ignored_id")
+        .annotate(total=Count("pk"))
+        .values_list("ignored_id", "total")
+    )
+    notes = defaultdict(list)
+    for note in ModeratorNote.objects.filter(reader_id__in=authors).select_related(
+        "author"
+    ):
+        notes[note.reader_id].append(note)
     reasons: dict[int, Counter] = defaultdict(Counter)
     reported = [comment.pk for comment in comments if comment.open_reports]
     if reported:
@@ -50,6 +66,8 @@ def attach_context(comments: list[Comment]) -> None:
         comment.author_history = history[comment.author_id]
         comment.author_recent_history = recent_history[comment.author_id]
         comment.author_sanctions = sanctions[comment.author_id]
+        comment.author_ignored_by = ignorers.get(comment.author_id, 0)
+        comment.author_notes = notes[comment.author_id]
         comment.report_reasons = reasons[comment.pk]
 
 
@@ -81,9 +99,21 @@ def describe_history(comment: Comment):
             f"premoderated: {rejected} of {decided} decided in "
             f"{REJECTION_RATE_WINDOW.days} days rejected"
         )
+    ignored_by = comment.author_ignored_by
     return format_html(
-        "{}{}{}",
+        "{}{}{}{}",
         counts or "no comments",
+        format_html(
+            '<br><span class="ignored-by">{}</span>',
+            ngettext(
+                "ignored by %(count)d reader",
+                "ignored by %(count)d readers",
+                ignored_by,
+            )
+            % {"count": ignored_by},
+        )
+        if ignored_by
+        else "",
         format_html('<br><strong class="rejection-rate">{}</strong>', rate)
         if rate
         else "",
@@ -109,4 +139,39 @@ def describe_reports(comment: Comment):
             f"{labels.get(reason, reason)} ({total})"
             for reason, total in sorted(comment.report_reasons.items())
         ),
+    )
+
+
+def describe_notes(comment: Comment, *, limit: int = 3):
+    """The moderators' latest notes on the comment's author, newest first,
+    each with who wrote it and when; how many older ones there are."""
+    if not hasattr(comment, "author_notes"):
+        attach_context([comment])
+    notes = comment.author_notes
+    if not notes:
+        return ""
+    older = len(notes) - limit
+    return format_html(
+        '<ul class="moderator-notes">{}</ul>{}',
+        format_html_join(
+            "",
+            '<li>{} <span class="note-by">({}, {})</span></li>',
+            (
+                (
+                    note.text,
+                    note.author.label if note.author else "a former moderator",
+                    f"{timezone.localtime(note.created_at):%d %b %Y}",
+                )
+                for note in notes[:limit]
+            ),
+        ),
+        format_html(
+            '<p class="moderator-notes-older"><a href="{}?{}">{}</a></p>',
+            reverse("admin:comments_moderatornote_changelist"),
+            urlencode({"q": comment.author.username}),
+            ngettext("and %(count)d older note", "and %(count)d older notes", older)
+            % {"count": older},
+        )
+        if older > 0
+        else "",
     )

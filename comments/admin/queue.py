@@ -14,22 +14,33 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from briefing.accounts.models import User
 from briefing.text import skeleton
 
 from .. import moderation
-from ..models import FEATURED_LIMIT, Comment, RemovalReason
+from ..models import FEATURED_LIMIT, NOTE_MAX_LENGTH, Comment, RemovalReason, Status
 from .filters import ArticleFilter, QueueFilter, ReportReasonFilter
-from .history import attach_context, describe_history, describe_reports
+from .history import (
+    attach_context,
+    describe_history,
+    describe_notes,
+    describe_reports,
+)
 from .inlines import CommentRevisionInline, ModerationEventInline, ReportInline
+from .notes import NoteForm
 from .pagination import CappedCountPaginator
 from .reports import tell_dismissed
 from .sanctions import BanForm
@@ -37,6 +48,18 @@ from .sanctions import BanForm
 BOTH_PLACES = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 # The action field's name when an action runs from a comment's own page.
 CHANGE_FORM_ACTION = f"{ActionLocation.CHANGE_FORM.value}-action"
+
+# The reasons a row rejects for in one click, each with its key (after `r`);
+# "other" needs a note, so it has a field of its own and the key `o`.
+ONE_CLICK_REASONS = [
+    (str(number), reason)
+    for number, reason in enumerate(
+        (reason for reason in RemovalReason if reason != RemovalReason.OTHER), 1
+    )
+]
+OTHER_REASON_KEY = "o"
+# Longer comments show their beginning, and the rest behind a <details>.
+SHOWN_IN_FULL = 600
 
 
 class ReasonForm(forms.Form):
@@ -72,6 +95,10 @@ class ModerationQueue(ChangeList):
         super().get_results(request)
         self.result_list = list(self.result_list)
         attach_context(self.result_list)
+        # The row offers a note on its author to those who may write one.
+        can_note = self.model_admin.has_note_permission(request)
+        for comment in self.result_list:
+            comment.desk_can_note = can_note
 
 
 @admin.register(Comment)
@@ -79,16 +106,14 @@ class CommentAdmin(admin.ModelAdmin):
     """The moderation queue, and each comment's record."""
 
     list_display = [
-        "excerpt",
-        "status",
+        "comment_text",
+        "state_and_why",
         "author_with_history",
-        "article_link",
-        "reports",
-        "respect_count",
-        "why",
         "created_at",
     ]
-    list_display_links = ["excerpt"]
+    # The text column links to the comment's page itself (a <details> for a
+    # long text cannot sit inside the admin's link).
+    list_display_links = None
     list_filter = [
         QueueFilter,
         "status",
@@ -163,8 +188,21 @@ class CommentAdmin(admin.ModelAdmin):
         # "Reject and ban" records a sanction too.
         return request.user.has_perm("comments.add_sanction")
 
+    def has_note_permission(self, request):
+        return request.user.has_perm("comments.add_moderatornote")
+
     def get_changelist(self, request, **kwargs):
         return ModerationQueue
+
+    def get_list_display(self, request):
+        # The row's own buttons, for those who may decide.
+        if self.has_moderate_permission(request):
+            return [*self.list_display, "decide"]
+        return self.list_display
+
+    class Media:
+        css = {"all": ["css/moderation.css"]}
+        js = ["js/moderation-queue.js"]
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"title": "Moderation queue", **(extra_context or {})}
@@ -204,16 +242,141 @@ class CommentAdmin(admin.ModelAdmin):
     # Columns and fields.
 
     @admin.display(description="comment")
-    def excerpt(self, comment):
-        return Truncator(comment.body).chars(120)
+    def comment_text(self, comment):
+        """The whole text: a long one shows its beginning as the link to its
+        page, and the rest behind a "show the rest" that opens in place."""
+        body = comment.body
+        shown, rest = body, ""
+        if len(body) > SHOWN_IN_FULL:
+            cut = body.rfind(" ", 0, SHOWN_IN_FULL - 100)
+            cut = cut if cut > 0 else SHOWN_IN_FULL - 100
+            shown, rest = body[:cut], body[cut:]
+        meta = [
+            format_html("on {}", self.article_link(comment)),
+        ]
+        if comment.respect_count:
+            meta.append(
+                ngettext(
+                    "%(count)d respect", "%(count)d respects", comment.respect_count
+                )
+                % {"count": comment.respect_count}
+            )
+        if comment.featured_at:
+            meta.append(format_html("<strong>{}</strong>", "featured"))
+        return format_html(
+            '<a class="comment-link" href="{}">{}{}</a>{}<p class="comment-meta">{}</p>',
+            reverse("admin:comments_comment_change", args=[comment.pk]),
+            _lines(shown),
+            "…" if rest else "",
+            format_html(
+                '<details class="comment-rest"><summary>{}</summary>'
+                '<div class="comment-text">{}</div></details>',
+                ngettext(
+                    "Show the rest (%(count)d more character)",
+                    "Show the rest (%(count)d more characters)",
+                    len(rest),
+                )
+                % {"count": len(rest)},
+                _lines(rest),
+            )
+            if rest
+            else "",
+            format_html_join(" · ", "{}", ((part,) for part in meta)),
+        )
+
+    @admin.display(description="state and why")
+    def state_and_why(self, comment):
+        why = self.why(comment)
+        return format_html(
+            '<span class="comment-status status-{}">{}</span>{}{}',
+            comment.status,
+            comment.get_status_display(),
+            format_html('<p class="comment-why">{}</p>', why) if why != "—" else "",
+            format_html(
+                '<p class="comment-reports">open reports: {}</p>',
+                describe_reports(comment),
+            )
+            if comment.open_reports
+            else "",
+        )
 
     @admin.display(description="author and history")
     def author_with_history(self, comment):
         return format_html(
-            '<a href="?{}">{}</a><br><span class="history">{}</span>',
+            '<a href="?{}">{}</a><br><span class="history">{}</span>{}',
             urlencode({"author": comment.author_id, "queue": "all"}),
             comment.author.label,
             describe_history(comment),
+            describe_notes(comment),
+            _note_field(comment) if getattr(comment, "desk_can_note", False) else "",
+        )
+
+    @admin.display(description="decide")
+    def decide(self, comment):
+        """The row's one-click decisions, buttons of the row's own forms
+        (which the queue's template puts outside the list's form): approve,
+        reject for a standard reason, feature, and a note on the author."""
+        form = f"desk-{comment.pk}"
+        status = comment.status
+        buttons = []
+        if status == Status.PENDING or (
+            status == Status.PUBLISHED and comment.open_reports
+        ):
+            buttons.append(
+                format_html(
+                    '<button type="submit" form="{}" formaction="{}" '
+                    'class="desk-approve" data-key="a">Approve <kbd>a</kbd></button>',
+                    form,
+                    reverse("admin:comments_comment_approve", args=[comment.pk]),
+                )
+            )
+        if status in (Status.PENDING, Status.PUBLISHED):
+            reject_url = reverse("admin:comments_comment_reject", args=[comment.pk])
+            buttons.append(
+                format_html(
+                    '<details class="desk-reject"><summary data-key="r">'
+                    "Reject… <kbd>r</kbd></summary>"
+                    '<div class="desk-reasons">{}</div>'
+                    '<div class="desk-other"><label for="{}-note">Other, with a '
+                    'note for the author</label><input type="text" id="{}-note" '
+                    'name="reason" form="{}-other" maxlength="{}" required '
+                    'data-key="{}"><button type="submit" form="{}-other" '
+                    'name="removal_reason" value="{}">Reject as other</button>'
+                    "</div></details>",
+                    format_html_join(
+                        "",
+                        '<button type="submit" form="{}" formaction="{}" '
+                        'name="removal_reason" value="{}" data-key="{}">'
+                        "{} <kbd>{}</kbd></button>",
+                        (
+                            (form, reject_url, reason.value, key, reason.label, key)
+                            for key, reason in ONE_CLICK_REASONS
+                        ),
+                    ),
+                    form,
+                    form,
+                    form,
+                    moderation.REASON_MAX_LENGTH,
+                    OTHER_REASON_KEY,
+                    form,
+                    RemovalReason.OTHER.value,
+                )
+            )
+        if status in (Status.PENDING, Status.PUBLISHED) and not comment.featured_at:
+            buttons.append(
+                format_html(
+                    '<button type="submit" form="{}" formaction="{}" '
+                    'class="desk-feature" data-key="f">Feature <kbd>f</kbd></button>',
+                    form,
+                    reverse("admin:comments_comment_feature", args=[comment.pk]),
+                )
+            )
+        return format_html(
+            '<div class="desk" data-comment="{}">{}</div>',
+            comment.pk,
+            format_html_join("", "{}", ((button,) for button in buttons))
+            if buttons
+            else "—",
         )
 
     @admin.display(description="article")
@@ -264,7 +427,8 @@ class CommentAdmin(admin.ModelAdmin):
     def author_summary(self, comment):
         return format_html(
             '{}, joined {}<br>{}<br><a href="{}?{}">all their comments</a>'
-            ' · <a href="{}?{}">sanction this reader</a>',
+            ' · <a href="{}?{}">sanction this reader</a>'
+            ' · <a href="{}?{}">add a moderator note</a>{}',
             comment.author.label,
             f"{timezone.localtime(comment.author.date_joined):%d %B %Y}",
             describe_history(comment),
@@ -272,7 +436,144 @@ class CommentAdmin(admin.ModelAdmin):
             urlencode({"author": comment.author_id, "queue": "all"}),
             reverse("admin:comments_sanction_add"),
             urlencode({"reader": comment.author_id}),
+            reverse("admin:comments_moderatornote_add"),
+            urlencode({"reader": comment.author_id}),
+            describe_notes(comment, limit=20),
         )
+
+    # One-click decisions from the queue's row: each calls the same
+    # comments.moderation function as the actions, then goes back to the
+    # queue as it was (its filters and page), where the next comment waits.
+
+    def get_urls(self):
+        def view(name, function):
+            return path(
+                f"<int:object_id>/{name}/",
+                self.admin_site.admin_view(function),
+                name=f"comments_comment_{name}",
+            )
+
+        return [
+            view("approve", self.approve_view),
+            view("reject", self.reject_view),
+            view("feature", self.feature_view),
+            view("note", self.note_view),
+            *super().get_urls(),
+        ]
+
+    def _decided(self, request, object_id: int, *, permission: str = "moderate"):
+        """The comment a row's button names, for a moderator who may act."""
+        if not getattr(self, f"has_{permission}_permission")(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=object_id)
+
+    def _back_to_queue(self, request):
+        """The queue with the filters and page the row's form carried."""
+        filters = QueryDict(request.POST.get("_changelist_filters", ""))
+        url = reverse("admin:comments_comment_changelist")
+        query = filters.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+
+    @method_decorator(require_POST)
+    def approve_view(self, request, object_id):
+        comment = self._decided(request, object_id)
+        if moderation.approve(comment, request.user):
+            self.message_user(
+                request, f"Approved: {_named(comment)}.", messages.SUCCESS
+            )
+        else:
+            self.message_user(
+                request,
+                f"Nothing to approve: {_named(comment)} is "
+                f"{comment.get_status_display()} and not reported.",
+                messages.WARNING,
+            )
+        return self._back_to_queue(request)
+
+    @method_decorator(require_POST)
+    def reject_view(self, request, object_id):
+        comment = self._decided(request, object_id)
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            problems = "; ".join(
+                f"{form.fields[field].label if field in form.fields else field}: "
+                f"{' '.join(errors)}"
+                for field, errors in form.errors.items()
+            )
+            self.message_user(
+                request,
+                f"{_named(comment)} was not rejected. {problems}",
+                messages.ERROR,
+            )
+            return self._back_to_queue(request)
+        removal_reason = form.cleaned_data["removal_reason"]
+        if moderation.reject(
+            comment, request.user, form.cleaned_data["reason"], removal_reason
+        ):
+            self.message_user(
+                request,
+                f"Rejected ({RemovalReason(removal_reason).label}): {_named(comment)}.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                f"Nothing to reject: {_named(comment)} was deleted by its author.",
+                messages.WARNING,
+            )
+        return self._back_to_queue(request)
+
+    @method_decorator(require_POST)
+    def feature_view(self, request, object_id):
+        comment = self._decided(request, object_id)
+        try:
+            featured = moderation.feature(comment, request.user)
+        except moderation.FeaturedLimitReached:
+            self.message_user(
+                request,
+                f"{_named(comment)} was not featured: its article already "
+                f"features {FEATURED_LIMIT} comments.",
+                messages.ERROR,
+            )
+            return self._back_to_queue(request)
+        if featured:
+            self.message_user(
+                request, f"Featured: {_named(comment)}.", messages.SUCCESS
+            )
+        else:
+            self.message_user(
+                request,
+                f"Nothing to feature: {_named(comment)} is already featured, "
+                "or rejected or deleted.",
+                messages.WARNING,
+            )
+        return self._back_to_queue(request)
+
+    @method_decorator(require_POST)
+    def note_view(self, request, object_id):
+        comment = self._decided(request, object_id, permission="note")
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            note = moderation.note_reader(
+                comment.author, request.user, form.cleaned_data["text"]
+            )
+            # As the notes' own add page would: the admin's history has it.
+            self.log_addition(request, note, [{"added": {}}])
+            self.message_user(
+                request,
+                f"Note kept on {comment.author.label}.",
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                "The note was not kept: "
+                + " ".join(
+                    error for errors in form.errors.values() for error in errors
+                ),
+                messages.ERROR,
+            )
+        return self._back_to_queue(request)
 
     # Actions: each one calls comments.moderation, once per comment.
 
@@ -456,3 +757,32 @@ class CommentAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request, "admin/comments/comment/moderation_action.html", context
         )
+
+
+def _lines(text: str):
+    """A reader's text, escaped, its line breaks kept."""
+    return format_html_join("<br>", "{}", ((line,) for line in text.splitlines()))
+
+
+def _named(comment: Comment) -> str:
+    """A comment as a message names it: its author and its beginning."""
+    return f"“{Truncator(comment.body).chars(60)}” by {comment.author.label}"
+
+
+def _note_field(comment: Comment):
+    """A note on the comment's author, written in the row (its form is
+    outside the list's form, as the decisions' are)."""
+    form = f"desk-{comment.pk}-note"
+    return format_html(
+        '<details class="desk-note"><summary>Add a note on {}</summary>'
+        '<label for="{}-text">Note for the other moderators (the reader never '
+        'sees it)</label><textarea id="{}-text" name="text" form="{}" rows="2" '
+        'maxlength="{}" required></textarea>'
+        '<button type="submit" form="{}">Keep the note</button></details>',
+        comment.author.username,
+        form,
+        form,
+        form,
+        NOTE_MAX_LENGTH,
+        form,
+    )

@@ -37,6 +37,8 @@ from .records import (
     Report,
 )
 from .sanctions import (
+    NOTE_MAX_LENGTH,
+    ModeratorNote,
     Sanction,
     SanctionQuerySet,
 )
@@ -46,6 +48,7 @@ __all__ = [
     "EDIT_WINDOW_MINUTES",
     "FEATURED_LIMIT",
     "NEEDS_DECISION",
+    "NOTE_MAX_LENGTH",
     "SINGLE_WORD",
     "VISIT_RESOLUTION",
     "WORD_LISTS_CACHE_KEY",
@@ -60,6 +63,7 @@ __all__ = [
     "IgnoreQuerySet",
     "ModerationEvent",
     "ModerationSettings",
+    "ModeratorNote",
     "RemovalReason",
     "Report",
     "Respect",

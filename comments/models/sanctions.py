@@ -123,3 +123,36 @@ class Sanction(models.Model):
                 f"Reason: {reason}"
             )
         return f"Your comments wait for a moderator's approval. Reason: {reason}"
+
+
+NOTE_MAX_LENGTH = 1000
+
+
+class ModeratorNote(models.Model):
+    """What one moderator wants the others to know about a reader ("warned
+    by mail on 3 May", "same person as …"): shown beside the reader's
+    comments in the queue, to moderators only, never to the reader. Notes
+    are kept, as sanctions are: added, not edited or deleted."""
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="moderator_notes",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        help_text="The moderator who wrote it.",
+    )
+    text = models.TextField(max_length=NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        # A page of the queue reads the notes on its authors.
+        indexes = [models.Index(fields=["reader", "created_at"], name="note_by_reader")]
+
+    def __str__(self):
+        return f"Note on reader {self.reader_id} by {self.author_id}"

@@ -36,6 +36,7 @@ from .rules import (
 from .sanctions import (
     amend_sanction,
     lift_sanction,
+    note_reader,
     reject_and_ban,
     sanction_reader,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "leaving_reason",
     "lift_sanction",
     "listed_words",
+    "note_reader",
     "post_comment",
     "posting_sanction",
     "reject",

@@ -1,4 +1,5 @@
-"""Moderators' sanctions on a reader: ban, suspension, premoderation."""
+"""Moderators' sanctions on a reader (ban, suspension, premoderation) and
+their notes on one."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,7 +8,9 @@ from django.utils import timezone
 from briefing.accounts.models import User
 
 from ..models import (
+    NOTE_MAX_LENGTH,
     Comment,
+    ModeratorNote,
     Rule,
     Sanction,
     Status,
@@ -121,3 +124,13 @@ def reject_and_ban(
         )
         banned += 1
     return rejected, banned
+
+
+def note_reader(reader: User, moderator: User, text: str) -> ModeratorNote:
+    """Keep a moderator's note on `reader` for the other moderators; the
+    security log records who wrote it (the text stays in the admin)."""
+    note = ModeratorNote.objects.create(
+        reader=reader, author=moderator, text=text[:NOTE_MAX_LENGTH]
+    )
+    security_log.info("reader %s noted by %s (note %s)", reader.pk, moderator, note.pk)
+    return note
