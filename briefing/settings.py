@@ -318,6 +318,9 @@ BRIEFING_METRICS_ALLOWED = [
     address.strip()
     for address in env.list("BRIEFING_METRICS_ALLOWED", default=["127.0.0.1"])
 ]
+# When the oldest pending comment has waited longer than this, the task
+# worker mails the moderators (at most once an hour).
+BRIEFING_QUEUE_ALERT_MINUTES = env.int("BRIEFING_QUEUE_ALERT_MINUTES", default=30)
 # How long anonymous readers may share a rendered article page: every change
 # to what it shows renews it at once (briefing/shared_pages.py); this bounds
 # only what no change announces. 0 renders every page afresh.

@@ -2,20 +2,35 @@
 decision usually takes, read from the comments and their audit trail.
 
 The admin's front page, the author of a waiting comment and the operator's
-`/metrics` all read these figures, so they say the same thing.
+`/metrics` all read these figures, so they say the same thing; and when the
+oldest waits longer than BRIEFING_QUEUE_ALERT_MINUTES, the moderators are
+told by mail, from the task worker, at most once an hour.
 """
 
+import logging
+import smtplib
 import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import DateTimeField, F, OuterRef, Subquery
+from django.core.mail import EmailMessage, mailers
+from django.db import transaction
+from django.db.models import DateTimeField, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from .models import Comment, ModerationEvent, Status
+from briefing.accounts.models import User
+
+from .models import Comment, ModerationEvent, ModerationSettings, QueueAlert, Status
+
+logger = logging.getLogger(__name__)
 
 DECISION_WINDOW = timedelta(hours=24)
 USUAL_WAIT_CACHE_KEY = "comments:usual-wait"
@@ -110,3 +125,93 @@ def usual_wait() -> str:
         median = statistics.median(decisions) if decisions else -1
         cache.set(USUAL_WAIT_CACHE_KEY, median, USUAL_WAIT_CACHE_SECONDS)
     return duration_words(median) if median >= 0 else ""
+
+
+# However long the queue keeps waiting, moderators get one alert an hour.
+ALERT_INTERVAL = timedelta(hours=1)
+
+
+def watch_wait() -> None:
+    """A comment has just been held: once the commit lands, have the worker
+    look at the queue when that comment could have waited too long. Each
+    held comment asks for its own look, so the oldest always has one."""
+    limit = timedelta(minutes=settings.BRIEFING_QUEUE_ALERT_MINUTES)
+    check = alert_if_queue_waits.using(run_after=timezone.now() + limit)
+    transaction.on_commit(check.enqueue)
+
+
+@task
+def alert_if_queue_waits() -> str:
+    """Mail the moderators if the oldest pending comment has waited longer
+    than BRIEFING_QUEUE_ALERT_MINUTES and they were not told within the
+    hour; safe to run any number of times, on any number of workers."""
+    limit = timedelta(minutes=settings.BRIEFING_QUEUE_ALERT_MINUTES)
+    with transaction.atomic():
+        # The settings' row serialises the workers' looks: one alert, not two.
+        settings_row = ModerationSettings.objects.select_for_update()
+        list(settings_row.filter(pk=ModerationSettings.current().pk).values("pk"))
+        state = queue_state()
+        if state.oldest_pending_at is None or (
+            state.oldest_pending_seconds < limit.total_seconds()
+        ):
+            return "on time"
+        if QueueAlert.objects.filter(sent_at__gt=timezone.now() - ALERT_INTERVAL):
+            return "told within the hour"
+        addresses = moderator_addresses()
+        if not addresses:
+            logger.warning("the queue waits and no moderator has a verified address")
+            return "no one to tell"
+        try:
+            sent = mailers.default.send_messages(
+                [_alert_message(state, address) for address in addresses]
+            )
+        except (smtplib.SMTPException, OSError) as error:
+            # The next comment held asks again.
+            logger.error("queue alert not sent: %s", error)
+            return "mail failed"
+        QueueAlert.objects.create(
+            pending=state.pending,
+            oldest_pending_seconds=int(state.oldest_pending_seconds),
+            recipients=sent or 0,
+        )
+    return "sent"
+
+
+def moderator_addresses() -> list[str]:
+    """The verified addresses of the active accounts that may moderate."""
+    may_moderate = (
+        Q(is_superuser=True)
+        | Q(groups__permissions__codename="can_moderate")
+        | Q(user_permissions__codename="can_moderate")
+    )
+    return sorted(
+        set(
+            EmailAddress.objects.filter(
+                primary=True,
+                verified=True,
+                user__in=User.objects.filter(
+                    may_moderate, is_active=True, is_staff=True
+                ).values("pk"),
+            ).values_list("email", flat=True)
+        )
+    )
+
+
+def _alert_message(state: QueueState, address: str) -> EmailMessage:
+    context = {
+        "state": state,
+        "oldest_wait": duration_words(state.oldest_pending_seconds),
+        "limit_minutes": settings.BRIEFING_QUEUE_ALERT_MINUTES,
+        "queue_link": settings.BRIEFING_SITE_URL
+        + reverse("admin:comments_comment_changelist"),
+    }
+    subject = ngettext(
+        "%(count)d comment waits for moderation, the oldest for %(wait)s",
+        "%(count)d comments wait for moderation, the oldest for %(wait)s",
+        state.pending,
+    ) % {"count": state.pending, "wait": context["oldest_wait"]}
+    return EmailMessage(
+        subject=subject,
+        body=render_to_string("comments/queue_alert.txt", context),
+        to=[address],
+    )

@@ -34,6 +34,7 @@ from .conversation import (
 from .records import (
     CommentRevision,
     ModerationEvent,
+    QueueAlert,
     Report,
 )
 from .sanctions import (
@@ -64,6 +65,7 @@ __all__ = [
     "ModerationEvent",
     "ModerationSettings",
     "ModeratorNote",
+    "QueueAlert",
     "RemovalReason",
     "Report",
     "Respect",

@@ -100,3 +100,19 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
+
+
+class QueueAlert(models.Model):
+    """A mail that told the moderators the queue waited too long: kept so
+    that they are told at most once an hour, and to show when they were."""
+
+    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
+    pending = models.PositiveIntegerField()
+    oldest_pending_seconds = models.PositiveIntegerField()
+    recipients = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"Queue alert of {self.sent_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from briefing import shared_pages
 from briefing.accounts.models import User
 from briefing.models import Article
 
-from .. import notifying, removals
+from .. import notifying, removals, timeliness
 from ..models import (
     FEATURED_LIMIT,
     Comment,
@@ -176,6 +176,8 @@ def _audit(
         to_status=comment.status,
         reason=reason[:REASON_MAX_LENGTH],
     )
+    if comment.status == Status.PENDING and from_status != Status.PENDING:
+        timeliness.watch_wait()
 
 
 def _lock(comment: Comment) -> None:
