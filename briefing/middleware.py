@@ -32,3 +32,29 @@ def reject_nul_bytes(get_response):
         return get_response(request)
 
     return middleware
+
+
+def cache_headers(get_response):
+    """Keep what is someone's own out of shared caches.
+
+    Anonymous pages say themselves that shared caches may keep them
+    (`briefing.shared_pages.publish`); here, outside the middleware that
+    sets cookies (session, CSRF, messages, the discussion's order), a
+    response that sets a cookie, or one to a signed-in reader, is made
+    `private` whatever it said, and a signed-in reader's page that said
+    nothing is `private, no-cache`: their browser may keep it, asking again
+    before showing it, and no proxy or CDN ever may.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)  # None: WhiteNoise answered
+        signed_in = user is not None and user.is_authenticated
+        cache_control = response.get("Cache-Control", "")
+        shareable = "public" in cache_control or "s-maxage" in cache_control
+        theirs = signed_in or bool(response.cookies)
+        if (theirs and shareable) or (signed_in and not cache_control):
+            response.headers["Cache-Control"] = "private, no-cache"
+        return response
+
+    return middleware
