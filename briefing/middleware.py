@@ -40,21 +40,35 @@ def cache_headers(get_response):
     Anonymous pages say themselves that shared caches may keep them
     (`briefing.shared_pages.publish`); here, outside the middleware that
     sets cookies (session, CSRF, messages, the discussion's order), a
-    response that sets a cookie, or one to a signed-in reader, is made
-    `private` whatever it said, and a signed-in reader's page that said
-    nothing is `private, no-cache`: their browser may keep it, asking again
-    before showing it, and no proxy or CDN ever may.
+    response that sets a cookie, or one to a signed-in reader, loses what
+    lets a shared cache keep it and becomes `private` (a browser may still
+    keep what is the same for everyone, such as /comments/latest, for its
+    max-age). A signed-in reader's page that said nothing is
+    `private, no-cache`: their browser may keep it, asking again before
+    showing it, and no proxy or CDN ever may.
     """
 
     def middleware(request):
         response = get_response(request)
         user = getattr(request, "user", None)  # None: WhiteNoise answered
         signed_in = user is not None and user.is_authenticated
-        cache_control = response.get("Cache-Control", "")
-        shareable = "public" in cache_control or "s-maxage" in cache_control
-        theirs = signed_in or bool(response.cookies)
-        if (theirs and shareable) or (signed_in and not cache_control):
+        directives = [
+            d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()
+        ]
+        names = {d.split("=", 1)[0].lower() for d in directives}
+        if (signed_in or response.cookies) and names & SHARED_CACHE_DIRECTIVES:
+            kept = [
+                d
+                for d in directives
+                if d.split("=", 1)[0].lower() not in SHARED_CACHE_DIRECTIVES
+            ]
+            response.headers["Cache-Control"] = ", ".join(["private", *kept])
+        elif signed_in and not directives:
             response.headers["Cache-Control"] = "private, no-cache"
         return response
 
     return middleware
+
+
+# What lets a shared cache keep a response, or serve it once stale.
+SHARED_CACHE_DIRECTIVES = {"public", "s-maxage", "stale-while-revalidate"}

@@ -311,3 +311,14 @@ def test_a_removed_comment_is_gone_for_a_conditional_reader(
     response = client.get(article.get_absolute_url(), headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert b"Soon to be removed." not in response.content
+
+
+def test_what_is_the_same_for_everyone_stays_in_a_signed_in_browser_only(
+    signed_in, article
+):
+    response = signed_in.get(f"/articles/{article.slug}/comments/latest")
+
+    assert response.status_code == 200
+    assert "private" in cache_control(response)
+    assert "public" not in cache_control(response)
+    assert any(part.startswith("max-age=") for part in cache_control(response))
