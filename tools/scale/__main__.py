@@ -169,7 +169,8 @@ http {{
 
 def balancer_conf(folder: Path, args, certificate: Path, key: Path) -> str:
     """nginx for the test: the upstream of deploy/nginx/briefing.conf with
-    this run's ports, and its https server with the same two snippets."""
+    this run's ports, its micro-cache, and its https server with the same
+    snippets."""
     servers = "\n".join(
         f"        server {LOOPBACK}:{port} max_fails=2 fail_timeout=10s;"
         for port in args.ports
@@ -182,6 +183,9 @@ def balancer_conf(folder: Path, args, certificate: Path, key: Path) -> str:
     }}
     proxy_cache_path {folder}/static-cache levels=1:2 keys_zone=briefing_static:1m
                      max_size=16m inactive=1h use_temp_path=off;
+    proxy_cache_path {folder}/page-cache levels=1:2 keys_zone=briefing_pages:1m
+                     max_size=16m inactive=10m use_temp_path=off;
+    include {DEPLOY / "briefing-cache.conf"};
     server {{
         listen {LOOPBACK}:{args.nginx_port} ssl;
         server_name {LOOPBACK};
