@@ -381,6 +381,7 @@ class ScaleTest:
         signed_in.cookies = reader.cookies
         own = signed_in.get(article_path())
         after = self.through_nginx().get(article_path())
+
         # Only a signed-in reader's page has the sign-out form (and its
         # CSRF token); the reader's name is on anonymous pages too, as a
         # comment's author.
