@@ -125,13 +125,16 @@ def _variant(request: HttpRequest) -> str | None:
 # conditional requests cost no database statement.
 SHARED_CACHE_SECONDS = 1
 STALE_WHILE_REVALIDATE_SECONDS = 1
-# A page also shows what no change announces (see the module's docstring);
-# its validator lasts at most as long as its shared copy would.
+# A page also shows what no change announces (see the module's docstring):
+# its validator changes every BRIEFING_SHARED_PAGE_SECONDS by this clock, so
+# it lasts no longer than its shared copy would.
+_clock = time.time
+# "<article id or 0>-<digest>", weak once a compressing proxy passed it on.
 _ETAG_PATTERN = re.compile(r'^(?:W/)?"(\d{1,18})-[0-9a-f]{32}"$')
 
 
 def _etag(request: HttpRequest, variant: str, tag, versions) -> str:
-    period = int(time.time() // settings.BRIEFING_SHARED_PAGE_SECONDS)
+    period = int(_clock() // settings.BRIEFING_SHARED_PAGE_SECONDS)
     made_of = "\n".join([request.path, variant, *versions, str(period)])
     return f'"{tag}-{hashlib.sha256(made_of.encode()).hexdigest()[:32]}"'
 
