@@ -32,3 +32,43 @@ def reject_nul_bytes(get_response):
         return get_response(request)
 
     return middleware
+
+
+def cache_headers(get_response):
+    """Keep what is someone's own out of shared caches.
+
+    Anonymous pages say themselves that shared caches may keep them
+    (`briefing.shared_pages.publish`); here, outside the middleware that
+    sets cookies (session, CSRF, messages, the discussion's order), a
+    response that sets a cookie, or one to a signed-in reader, loses what
+    lets a shared cache keep it and becomes `private` (a browser may still
+    keep what is the same for everyone, such as /comments/latest, for its
+    max-age). A signed-in reader's page that said nothing is
+    `private, no-cache`: their browser may keep it, asking again before
+    showing it, and no proxy or CDN ever may.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)  # None: WhiteNoise answered
+        signed_in = user is not None and user.is_authenticated
+        directives = [
+            d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()
+        ]
+        names = {d.split("=", 1)[0].lower() for d in directives}
+        if (signed_in or response.cookies) and names & SHARED_CACHE_DIRECTIVES:
+            kept = [
+                d
+                for d in directives
+                if d.split("=", 1)[0].lower() not in SHARED_CACHE_DIRECTIVES
+            ]
+            response.headers["Cache-Control"] = ", ".join(["private", *kept])
+        elif signed_in and not directives:
+            response.headers["Cache-Control"] = "private, no-cache"
+        return response
+
+    return middleware
+
+
+# What lets a shared cache keep a response, or serve it once stale.
+SHARED_CACHE_DIRECTIVES = {"public", "s-maxage", "stale-while-revalidate"}

@@ -12,9 +12,20 @@ between the write and the commit reads the old version, so what they keep
 under it is never served again. `BRIEFING_SHARED_PAGE_SECONDS` bounds what no
 change announces: authors' Online/Offline, display names, a discussion closing
 by itself at its time, or its slow mode ending at its time.
+
+The same versions make the validators (`ETag`) of every anonymous page: an
+article's names the site's and the article's, and the pages that show many
+articles (the front page, a profile, the feed) name the site's and one that
+every article's change renews (`ANY`). A conditional request whose validator
+is still current answers 304 from the cache alone, without a statement to
+the database (`not_modified`), and `publish` lets shared caches (deploy/'s
+nginx, a CDN) keep the page for a moment.
 """
 
-from functools import partial
+import hashlib
+import re
+import time
+from functools import partial, wraps
 from uuid import uuid4
 
 from django.conf import settings
@@ -22,8 +33,14 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import parse_etags
+from django.utils.translation import get_language_from_request
 
 SITE = "site"
+# Renewed by every article's change (its text, its discussion): the version
+# of the pages that show many articles.
+ANY = "any"
 # The discussion's order: a query parameter, else the reader's remembered
 # choice in a cookie (see comments.discussion). Each order is its own page.
 SORT_PARAMETER = "sort"
@@ -33,27 +50,155 @@ SORT_COOKIE = "comment_sort"
 def changed(article_id: int | None = None) -> None:
     """Say that what the article's pages show changed (the whole site's,
     without an article), once the transaction in progress commits."""
-    transaction.on_commit(
-        partial(_new_version, SITE if article_id is None else article_id)
-    )
+    if article_id is None:
+        transaction.on_commit(partial(_new_version, SITE))
+    else:
+        transaction.on_commit(partial(_new_versions, article_id, ANY))
 
 
 def _version_key(scope) -> str:
     return f"version:{scope}"
 
 
-def _current(scope) -> str:
-    version = cache.get(_version_key(scope))
-    if version is None:
-        # add(): of two workers starting a version at once, one wins.
-        cache.add(_version_key(scope), uuid4().hex, timeout=None)
-        # Evicted again at once (a full cache): a version of this request alone.
-        version = cache.get(_version_key(scope)) or uuid4().hex
-    return version
+def _current(*scopes) -> list[str]:
+    """The scopes' current versions, read from the cache at once."""
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    versions = []
+    for key in keys:
+        version = found.get(key)
+        if version is None:
+            # add(): of two workers starting a version at once, one wins.
+            cache.add(key, uuid4().hex, timeout=None)
+            # Evicted again at once (a full cache): a version of this request alone.
+            version = cache.get(key) or uuid4().hex
+        versions.append(version)
+    return versions
 
 
 def _new_version(scope) -> None:
     cache.set(_version_key(scope), uuid4().hex, timeout=None)
+
+
+def _new_versions(*scopes) -> None:
+    cache.set_many({_version_key(scope): uuid4().hex for scope in scopes}, None)
+
+
+def _variant(request: HttpRequest) -> str | None:
+    """What of the request makes its page, if every anonymous reader asking
+    for it alike would be served the same page: the page of the list, the
+    discussion's order, the language. None for a page of the reader's own.
+
+    The language is the one Django's LocaleMiddleware picks (the reader's
+    choice in a cookie, else Accept-Language), so each is its own page.
+    """
+    page = request.GET.get("page", "1")
+    # The order asked for, else the remembered one, except on a link to
+    # a page by number, which is oldest first (comments.discussion).
+    sort = request.GET.get(SORT_PARAMETER, "")
+    if SORT_PARAMETER not in request.GET and "page" not in request.GET:
+        sort = request.COOKIES.get(SORT_COOKIE, "")
+    shared = (
+        settings.BRIEFING_SHARED_PAGE_SECONDS
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        # A message waiting for this reader ("you signed out") is theirs.
+        and CookieStorage.cookie_name not in request.COOKIES
+        and set(request.GET) <= {"page", SORT_PARAMETER}
+        and page.isascii()
+        and page.isdigit()
+        and len(page) < 8
+        and (sort == "" or (sort.isascii() and sort.isalpha() and len(sort) < 12))
+    )
+    if not shared:
+        return None
+    return f"{page}:{sort}:{get_language_from_request(request)}"
+
+
+# How long shared caches (deploy/'s nginx micro-cache, a CDN) may serve an
+# anonymous page without asking (s-maxage), and then how much longer they
+# may serve it while they ask (stale-while-revalidate): together at most
+# 2 s, so a new comment reaches anonymous readers within 2 s (the contract),
+# while a story read 1,000 times a second costs the instances about one
+# request a second per page, most of them a 304 from the cache alone.
+# Browsers keep nothing (max-age=0): they ask every time, and their
+# conditional requests cost no database statement.
+SHARED_CACHE_SECONDS = 1
+STALE_WHILE_REVALIDATE_SECONDS = 1
+# A page also shows what no change announces (see the module's docstring):
+# its validator changes every BRIEFING_SHARED_PAGE_SECONDS by this clock, so
+# it lasts no longer than its shared copy would.
+_clock = time.time
+# "<article id or 0>-<digest>", weak once a compressing proxy passed it on.
+_ETAG_PATTERN = re.compile(r'^(?:W/)?"(\d{1,18})-[0-9a-f]{32}"$')
+
+
+def _etag(request: HttpRequest, variant: str, tag, versions) -> str:
+    period = int(_clock() // settings.BRIEFING_SHARED_PAGE_SECONDS)
+    made_of = "\n".join([request.path, variant, *versions, str(period)])
+    return f'"{tag}-{hashlib.sha256(made_of.encode()).hexdigest()[:32]}"'
+
+
+def page_etag(request: HttpRequest, article_id: int | None = None) -> str | None:
+    """The validator of the anonymous page `request` asks for: an article's
+    (`article_id`) or one that shows many articles; None for a page of the
+    reader's own. An article's names it, so that a conditional request can
+    be answered before the article is looked up."""
+    variant = _variant(request)
+    if variant is None:
+        return None
+    if article_id is None:
+        return _etag(request, variant, 0, _current(SITE, ANY))
+    return _etag(request, variant, article_id, _current(SITE, article_id))
+
+
+def publish(response: HttpResponse, etag: str | None) -> HttpResponse:
+    """Give the anonymous page its validator and let shared caches keep it
+    (briefly, see SHARED_CACHE_SECONDS). `briefing.middleware.cache_headers`
+    makes it private again if it sets a cookie."""
+    if etag is not None and response.status_code in (200, 304):
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = (
+            f"public, max-age=0, s-maxage={SHARED_CACHE_SECONDS}, "
+            f"stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}"
+        )
+        # The session cookie says who reads; the language, which page.
+        patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response
+
+
+def not_modified(request: HttpRequest, article: bool = False) -> HttpResponse | None:
+    """304 for a conditional request whose validator is still current (from
+    the cache alone, no database statement), else None. For an article the
+    article is the one the validator names (`page_etag`); the path is part
+    of the validator, so it answers only for the page it was made for."""
+    candidates = parse_etags(request.headers.get("If-None-Match", ""))
+    if not candidates or _variant(request) is None:
+        return None
+    if article:
+        ids = {m[1] for m in map(_ETAG_PATTERN.match, candidates[:4]) if m}
+        etags = [page_etag(request, int(article_id)) for article_id in ids]
+    else:
+        etags = [page_etag(request)]
+    for etag in etags:
+        if (response := get_conditional_response(request, etag=etag)) is not None:
+            return publish(response, etag)
+    return None
+
+
+def anonymous_page(view):
+    """A view of a page that shows many articles, the same to every
+    anonymous reader: validators, shared caching, 304 without the database."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if (response := not_modified(request)) is not None:
+            return response
+        etag = page_etag(request)
+        response = view(request, *args, **kwargs)
+        return publish(response, etag)
+
+    return wrapped
 
 
 class SharedPage:
@@ -61,44 +206,24 @@ class SharedPage:
     is one every anonymous reader would make alike."""
 
     def __init__(self, request: HttpRequest, article):
-        self.key = self._key(request, article)
-
-    @staticmethod
-    def _key(request: HttpRequest, article) -> str | None:
-        page = request.GET.get("page", "1")
-        # The order asked for, else the remembered one, except on a link to
-        # a page by number, which is oldest first (comments.discussion).
-        sort = request.GET.get(SORT_PARAMETER, "")
-        if SORT_PARAMETER not in request.GET and "page" not in request.GET:
-            sort = request.COOKIES.get(SORT_COOKIE, "")
-        shared = (
-            settings.BRIEFING_SHARED_PAGE_SECONDS
-            and not request.user.is_authenticated
-            # A message waiting for this reader ("you signed out") is theirs.
-            and CookieStorage.cookie_name not in request.COOKIES
-            and set(request.GET) <= {"page", SORT_PARAMETER}
-            and page.isascii()
-            and page.isdigit()
-            and len(page) < 8
-            and (sort == "" or (sort.isascii() and sort.isalpha() and len(sort) < 12))
-        )
-        if not shared:
-            return None
-        return (
-            f"article-page:{article.pk}:{_current(SITE)}:{_current(article.pk)}"
-            f":{page}:{sort}"
-        )
+        self.key = self.etag = None
+        variant = _variant(request)
+        if variant is not None:
+            versions = _current(SITE, article.pk)
+            self.key = f"article-page:{article.pk}:{':'.join(versions)}:{variant}"
+            self.etag = _etag(request, variant, article.pk, versions)
 
     def get(self) -> HttpResponse | None:
         """The page as an earlier reader was served it, if it is current."""
         if self.key is None:
             return None
         content = cache.get(self.key)
-        return None if content is None else HttpResponse(content)
+        return None if content is None else publish(HttpResponse(content), self.etag)
 
     def keep(self, response) -> None:
         """Share `response` once it is rendered, unless it is someone's own."""
         if self.key is not None:
+            publish(response, self.etag)
             response.add_post_render_callback(self._keep)
 
     def _keep(self, response) -> None:

@@ -6,6 +6,7 @@ from django.urls import include, path
 from . import views
 from .accounts.urls import allauth_overrides
 from .feeds import LatestArticlesFeed
+from .shared_pages import anonymous_page
 from .sitemaps import ArticleSitemap
 
 # The admin's sign-in is the site's (throttled, two-factor): no side door.
@@ -19,7 +20,7 @@ briefing_patterns = [
     path("", views.FrontPageView.as_view(), name="front_page"),
     path("articles/<str:slug>/", views.ArticleView.as_view(), name="article"),
     path("guidelines/", views.GuidelinesView.as_view(), name="guidelines"),
-    path("feeds/articles/", LatestArticlesFeed(), name="feed"),
+    path("feeds/articles/", anonymous_page(LatestArticlesFeed()), name="feed"),
 ]
 
 urlpatterns = [

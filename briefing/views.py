@@ -6,17 +6,19 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve
 
 from .models import Article
-from .shared_pages import SharedPage
+from .shared_pages import SharedPage, anonymous_page, not_modified
 
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
+@method_decorator(anonymous_page, name="get")
 class FrontPageView(ListView):
     """Published articles, newest first; each item shows its comment count."""
 
@@ -48,6 +50,9 @@ class ArticleView(DetailView):
         return Article.objects.published().select_related("author")
 
     def get(self, request, *args, **kwargs):
+        # A reader's copy still current: 304 before the article is looked up.
+        if (response := not_modified(request, article=True)) is not None:
+            return response
         self.object = self.get_object()
         shared = SharedPage(request, self.object)
         if (page := shared.get()) is not None:

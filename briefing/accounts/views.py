@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, UpdateView
 
+from briefing import shared_pages
 from briefing.text import skeleton
 
 from . import erasure, throttle
@@ -99,6 +100,7 @@ class EmailView(allauth_views.EmailView):
         return super().post(request, *args, **kwargs)
 
 
+@method_decorator(shared_pages.anonymous_page, name="get")
 class ProfileView(DetailView):
     """A reader's public profile; their comments come from the comments app.
 

@@ -17,8 +17,10 @@ into its own database, then measures, all in the same run:
    pages once more without the index that keeps their cost flat, to show
    what it buys;
 3. over the wire, gunicorn (the project's gunicorn.conf.py) and wrk with 16
-   connections: pages per second and errors, then comments posted per second
-   by signed-in readers, checked against the rows written;
+   connections: pages per second and errors; the hot anonymous article
+   through deploy/nginx's micro-cache and straight to gunicorn, in turns
+   (when nginx is installed); then comments posted per second by signed-in
+   readers, checked against the rows written;
 4. the same pages built on django-contrib-comments and django-comments-xtd,
    each in its own throwaway virtualenv under /tmp (tools/bench/peers/peer.py).
 
@@ -38,6 +40,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -469,6 +472,7 @@ def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
                     wire.wrk(server.url + path, "read.lua", seconds=options.wrk_seconds)
                 )
         figures.update({name: wire.combined(runs) for name, runs in rounds.items()})
+        figures.update(_through_nginx(wire, server, options, pages))
         figures["writes"] = _writes(wire, server, writers, options)
     finally:
         server.stop()
@@ -485,6 +489,43 @@ def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
         }
     finally:
         server.stop()
+    return figures
+
+
+def _through_nginx(wire, server, options, pages: dict) -> dict:
+    """The hot anonymous article through deploy/nginx's micro-cache
+    (tools/microcache.py) and straight to the same gunicorn, in turns."""
+    from tools.microcache import MicroCache, nginx_binary
+
+    if nginx_binary() is None:
+        log("nginx is not installed: no figures through its micro-cache")
+        return {}
+    path = pages["article_50"]
+    log(f"over the wire: {path} through nginx's micro-cache and straight to gunicorn")
+    # A folder nginx's workers can read when started as root (they run as an
+    # unprivileged user): not the bench's own, which may be anywhere.
+    with tempfile.TemporaryDirectory(prefix="briefing-bench-nginx-") as folder:
+        Path(folder).chmod(0o755)
+        cache = MicroCache(Path(folder), urlsplit(server.url).netloc)
+        try:
+            wire.wrk(cache.url + path, "read.lua", seconds=2)
+            rounds = {"article_50_gunicorn": [], "article_50_nginx": []}
+            for _ in range(WRK_ROUNDS):
+                for name, url in (
+                    ("article_50_gunicorn", server.url + path),
+                    ("article_50_nginx", cache.url + path),
+                ):
+                    rounds[name].append(
+                        wire.wrk(url, "read.lua", seconds=options.wrk_seconds)
+                    )
+            statuses: dict[str, int] = {}
+            for entry in cache.log():
+                if entry[1] == path:
+                    statuses[entry[3]] = statuses.get(entry[3], 0) + 1
+        finally:
+            cache.stop()
+    figures = {name: wire.combined(runs) for name, runs in rounds.items()}
+    figures["article_50_nginx"]["cache_statuses"] = statuses
     return figures
 
 

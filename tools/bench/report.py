@@ -156,6 +156,26 @@ def goals(results: dict) -> list[tuple[str, str, str]]:
             _verdict(share >= 0.35 and errors == 0),
         )
     )
+    if (nginx := wire.get("article_50_nginx")) and (
+        alone := wire.get("article_50_gunicorn")
+    ):
+        through = nginx["rps"] / alone["rps"]
+        nginx_errors = sum(
+            run["errors"] + run["not_expected"] for run in (nginx, alone)
+        )
+        rows.append(
+            (
+                "Hot anonymous article through nginx's micro-cache ≥ 10x "
+                "gunicorn alone, zero errors",
+                f"{through:.1f}x ({nginx['rps']:.0f} vs {alone['rps']:.0f} pages/s, "
+                f"in turns), {nginx_errors} errors; nginx's cache: "
+                + ", ".join(
+                    f"{n} {status}"
+                    for status, n in sorted(nginx.get("cache_statuses", {}).items())
+                ),
+                _verdict(through >= 10 and nginx_errors == 0),
+            )
+        )
     for peer, name, goal in (
         ("contrib", "django-contrib-comments", 2),
         ("xtd", "django-comments-xtd", 10),
@@ -267,11 +287,23 @@ def _wire_table(runs: dict[str, dict]) -> str:
             "p50 / p99 ms",
         ]
     rows = []
-    names = ("constant", "article_50", "article_5000", "uncached_50", "writes")
+    names = (
+        "constant",
+        "article_50",
+        "article_5000",
+        "uncached_50",
+        "article_50_gunicorn",
+        "article_50_nginx",
+        "writes",
+    )
     for name in (*names, "writes_fewer_workers"):
         label = name.replace("_", " ")
         if name == "writes_fewer_workers":
             label = "writes, one worker per core"
+        elif name == "article_50_gunicorn":
+            label = "article 50, gunicorn alone (in turns with nginx)"
+        elif name == "article_50_nginx":
+            label = "article 50 through nginx's micro-cache"
         row = [label]
         for results in runs.values():
             figures = results["wire"].get(name)

@@ -169,7 +169,8 @@ http {{
 
 def balancer_conf(folder: Path, args, certificate: Path, key: Path) -> str:
     """nginx for the test: the upstream of deploy/nginx/briefing.conf with
-    this run's ports, and its https server with the same two snippets."""
+    this run's ports, its micro-cache, and its https server with the same
+    snippets."""
     servers = "\n".join(
         f"        server {LOOPBACK}:{port} max_fails=2 fail_timeout=10s;"
         for port in args.ports
@@ -182,6 +183,9 @@ def balancer_conf(folder: Path, args, certificate: Path, key: Path) -> str:
     }}
     proxy_cache_path {folder}/static-cache levels=1:2 keys_zone=briefing_static:1m
                      max_size=16m inactive=1h use_temp_path=off;
+    proxy_cache_path {folder}/page-cache levels=1:2 keys_zone=briefing_pages:1m
+                     max_size=16m inactive=10m use_temp_path=off;
+    include {DEPLOY / "briefing-cache.conf"};
     server {{
         listen {LOOPBACK}:{args.nginx_port} ssl;
         server_name {LOOPBACK};
@@ -365,6 +369,50 @@ class ScaleTest:
             f"{second.headers.get('x-cache-status')}",
         )
 
+    def pages_are_micro_cached(self) -> None:
+        """Anonymous pages come from nginx's micro-cache; a signed-in
+        reader's page bypasses it and reaches no one else; a new comment
+        reaches anonymous readers within 2 s (deploy/nginx/briefing-locations.conf)."""
+        anonymous = self.through_nginx()
+        first, second = anonymous.get(article_path()), anonymous.get(article_path())
+        reader = self.session_reader
+        reader.port = self.args.ports[0]
+        signed_in = Browser(self.args.nginx_port, https=True)
+        signed_in.cookies = reader.cookies
+        own = signed_in.get(article_path())
+        after = self.through_nginx().get(article_path())
+
+        # Only a signed-in reader's page has the sign-out form (and its
+        # CSRF token); the reader's name is on anonymous pages too, as a
+        # comment's author.
+        def theirs(page) -> bool:
+            return "Sign out" in page.text or "csrfmiddlewaretoken" in page.text
+
+        self.check(
+            "nginx serves anonymous pages from its micro-cache, never a reader's own",
+            second.headers.get("x-cache-status") == "HIT"
+            and own.headers.get("x-cache-status") == "BYPASS"
+            and theirs(own)
+            and not theirs(after),
+            f"anonymous {first.headers.get('x-cache-status')} then "
+            f"{second.headers.get('x-cache-status')}; signed in "
+            f"{own.headers.get('x-cache-status')}, then anonymous "
+            f"{after.headers.get('x-cache-status')}, a reader's own: {theirs(after)}",
+        )
+        posted = self.post(reader, "scale-micro-cache: seen by anonymous readers")
+        at = time.monotonic()
+        while (
+            "scale-micro-cache" not in self.through_nginx().get(article_path()).text
+            and time.monotonic() - at < 10
+        ):
+            time.sleep(0.05)
+        seen_after = time.monotonic() - at
+        self.check(
+            "a new comment reaches anonymous readers through nginx within 2 s",
+            posted.status in ACKNOWLEDGED and seen_after < 2,
+            f"posted {posted.status}, shown through nginx after {seen_after:.2f} s",
+        )
+
 
 # --------------------------------------------------------------------------
 
@@ -423,6 +471,7 @@ def main() -> int:
         test.comment_shows_at_once()
         test.rate_limit_is_shared()
         test.static_is_cached()
+        test.pages_are_micro_cached()
         load_with_an_instance_stopped(test, nginx, folder)
     finally:
         if nginx:
