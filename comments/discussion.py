@@ -95,6 +95,8 @@ class ShownComment:
     ignored: bool = False
     # Published since the reader's previous visit.
     new: bool = False
+    # The author's appeal against its rejection, where the page read it.
+    appeal_state: str = ""
 
 
 def placeholder(comment: Comment) -> str:
@@ -149,6 +151,7 @@ def shown_comments(
         item.local_time = f"{local.day} {local:%B %Y %H:%M}"
         item.body = format_body(comment.body)
         item.respects = comment.respect_count
+        item.appeal_state = getattr(comment, "appeal_state", None) or ""
         if comment.status == Status.PUBLISHED and reader_pk is not None:
             item.respected = getattr(comment, "respected", False)
             item.can_respect = comment.author_id != reader_pk
@@ -273,7 +276,8 @@ class Discussion:
                 article.comments.unpublished_by(user)
                 .filter(number__isnull=True)
                 .order_by("created_at", "id")
-                .select_related("author", "reply_to__author"),
+                .select_related("author", "reply_to__author")
+                .annotate(appeal_state=F("appeal__state")),
                 reader=user,
             )
             self.sanction = posting_sanction(user)

@@ -18,6 +18,8 @@ MODERATION_PAGES = [
     "/admin/comments/word/",
     "/admin/comments/word/add/",
     "/admin/comments/articlediscussion/",
+    "/admin/comments/appeal/",
+    "/admin/comments/appeal/?state=waiting",
 ]
 
 
@@ -48,6 +50,8 @@ def test_moderators_group_holds_only_discussion_permissions():
         "change_moderationsettings",
         "view_articlediscussion",
         "change_articlediscussion",
+        "view_appeal",
+        "change_appeal",
     }
 
 

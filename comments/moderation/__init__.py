@@ -17,6 +17,7 @@ from .appeals import (
     decision_refusal,
     file_appeal,
     last_rejection,
+    waiting_appeals,
 )
 from .posting import (
     edit_comment,
@@ -99,4 +100,5 @@ __all__ = [
     "sanction_reader",
     "security_log",
     "unfeature",
+    "waiting_appeals",
 ]

@@ -11,6 +11,8 @@ decision does. The reader's page and the admin both call these.
   is told of the decision.
 """
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -176,3 +178,10 @@ def decide_appeal(
         moderator,
     )
     return appeal
+
+
+def waiting_appeals() -> tuple[int, datetime | None]:
+    """How many appeals await a decision, and since when the oldest has."""
+    waiting = Appeal.objects.awaiting_decision()
+    oldest = waiting.order_by("created_at", "id").values_list("created_at", flat=True)
+    return waiting.count(), oldest.first()
