@@ -7,6 +7,8 @@ from functools import cached_property
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
+    Case,
+    CharField,
     Exists,
     ExpressionWrapper,
     F,
@@ -15,6 +17,8 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
+    When,
 )
 from django.http import HttpRequest
 from django.urls import reverse
@@ -25,6 +29,7 @@ from briefing.shared_pages import SORT_COOKIE, SORT_PARAMETER
 from . import removals, surge
 from .forms import CommentForm
 from .models import (
+    Appeal,
     ArticleVisit,
     Comment,
     Ignore,
@@ -409,6 +414,20 @@ class Discussion:
             ),
             "author_ignored": Exists(
                 Ignore.objects.filter(ignorer=self.user, ignored=OuterRef("author"))
+            ),
+            # Read for the reader's own rejected comments only.
+            "appeal_state": Case(
+                When(
+                    author=self.user,
+                    status=Status.REJECTED,
+                    then=Subquery(
+                        Appeal.objects.filter(comment=OuterRef("pk")).values("state")[
+                            :1
+                        ]
+                    ),
+                ),
+                default=Value(""),
+                output_field=CharField(),
             ),
         }
         visit = ArticleVisit.objects.filter(

@@ -127,6 +127,18 @@ def test_rejected_comment_links_to_its_appeal_on_the_article_and_the_profile(
     assertContains(after, "Your appeal is waiting for a moderator")
 
 
+def test_numbered_rejected_comment_shows_its_appeal_state_in_its_place(
+    signed_in, appealed, article, second_moderator_client
+):
+    waiting = signed_in.get(article.get_absolute_url())
+    decide(second_moderator_client, appealed, "uphold")
+    upheld = signed_in.get(article.get_absolute_url())
+
+    assert appealed.comment.number is not None
+    assertContains(waiting, "Your appeal is waiting for a moderator")
+    assertContains(upheld, "Your appeal was turned down")
+
+
 def test_others_see_no_appeal_link(client, rejected, article, other_reader):
     client.force_login(other_reader)
 
