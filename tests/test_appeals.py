@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from comments.erasure import erase_author
+from comments.erasure import erase_author, erase_expired_rejections
 from comments.models import (
     Appeal,
     AppealState,
@@ -525,3 +525,17 @@ def test_trail_records_filing_and_deciding(appealed, second_moderator_client, re
         (reader.username, "Appealed by its author"),
         ("moderator2", "Appeal reversed the rejection: Fair quote."),
     ]
+
+
+def test_retention_erases_an_old_appeal_with_its_comment(appealed, settings):
+    settings.BRIEFING_REJECTED_RETENTION_DAYS = 30
+    ModerationEvent.objects.filter(comment=appealed.comment_id).update(
+        created_at=timezone.now() - timedelta(days=31)
+    )
+
+    erased = erase_expired_rejections()
+
+    assert erased == 1
+    appealed.refresh_from_db()
+    assert appealed.text == ""
+    assert appealed.rejection_reasons == "abuse or harassment. Insults a reader."
