@@ -6,6 +6,8 @@ discussion while its author has a notification."""
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import axe_violations
+
 pytestmark = pytest.mark.browser
 
 
@@ -46,6 +48,10 @@ result = comment.pk
     comment.get_by_role("link", name="Appeal this decision").click()
     page.get_by_role("button", name="Send appeal").click()
     expect(page.locator(".form-error").first).to_contain_text("can't be empty")
+    box = page.get_by_label("Why should the decision be changed?")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    assert "id_text_error" in box.get_attribute("aria-describedby")
+    assert axe_violations(page) == []
     page.get_by_label("Why should the decision be changed?").fill(
         "I only quoted the ministry's own report."
     )
