@@ -270,6 +270,7 @@ def test_second_moderator_reverses_and_the_comment_is_back_in_its_place(
     response = decide(second_moderator_client, appealed, "reverse", "It quotes.")
 
     assert response.status_code == 302
+    assert response["Location"] == f"{APPEALS}?state=waiting"
     appealed.refresh_from_db()
     comment = appealed.comment
     comment.refresh_from_db()
@@ -454,6 +455,7 @@ def test_appeal_page_shows_what_the_moderator_decides_on(
     assertContains(page, "abuse or harassment. Insults a reader.")
     assertContains(page, moderator.username)
     assertContains(page, 'name="decision"')
+    assertNotContains(page, 'name="_continue"')
 
 
 def test_front_page_counts_waiting_appeals(appealed, second_moderator_client):

@@ -98,6 +98,8 @@ class AppealAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedCountPaginator
     sortable_by = []
+    # The appeal's page on the site is the author's own: nothing to view there.
+    view_on_site = False
     readonly_fields = [
         "comment_text",
         "author",
@@ -171,12 +173,18 @@ class AppealAdmin(admin.ModelAdmin):
             return False
         return obj is None or moderation.decision_refusal(obj, request.user) is None
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "Appeals", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         appeal = self.get_object(request, object_id)
         if appeal is not None and request.method == "GET":
             refusal = moderation.decision_refusal(appeal, request.user)
             if refusal is not None and appeal.is_open:
                 self.message_user(request, refusal.message, messages.WARNING)
+        # A decision is taken once: nothing to go on editing after it.
+        extra_context = {"show_save_and_continue": False, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -202,7 +210,10 @@ class AppealAdmin(admin.ModelAdmin):
         else:
             told = "Appeal upheld: the comment stays rejected."
         self.message_user(request, f"{told} Its author is told.", messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:comments_appeal_changelist"))
+        # On to the next appeal waiting.
+        return HttpResponseRedirect(
+            reverse("admin:comments_appeal_changelist") + "?state=waiting"
+        )
 
     @admin.display(description="appeal")
     def appeal_excerpt(self, appeal):
