@@ -7,12 +7,13 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import axe_violations
+from .test_html_validity import nu_errors
 
 pytestmark = pytest.mark.browser
 
 
 def test_author_appeals_and_a_second_moderator_reverses(
-    page, server, make_reader, make_article, sign_in
+    page, server, make_reader, make_article, sign_in, tmp_path
 ):
     article = make_article("Grain exports resume")
     rejecter = make_reader(
@@ -52,6 +53,14 @@ result = comment.pk
     expect(box).to_have_attribute("aria-invalid", "true")
     assert "id_text_error" in box.get_attribute("aria-describedby")
     assert axe_violations(page) == []
+    # The appeal's page and the article with the link to it are valid HTML.
+    sent = {
+        tmp_path / "appeal.html": page.request.get(f"/comments/{comment_id}/appeal/"),
+        tmp_path / "article.html": page.request.get(article),
+    }
+    for path, response in sent.items():
+        path.write_bytes(response.body())
+    assert nu_errors(list(sent)) == {str(path): [] for path in sent}
     page.get_by_label("Why should the decision be changed?").fill(
         "I only quoted the ministry's own report."
     )
