@@ -161,6 +161,17 @@ def test_empty_or_too_long_appeal_comes_back_with_its_error_and_text(
     assert not Appeal.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "data", [{}, {"text": "Null\x00byte"}, {"body": "The wrong field."}], ids=str
+)
+def test_malformed_appeal_is_refused_at_the_form(signed_in, rejected, data):
+    response = signed_in.post(appeal_url(rejected), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["text"]
+    assert not Appeal.objects.exists()
+
+
 def test_appeal_of_exactly_1000_characters_is_accepted(signed_in, rejected):
     response = signed_in.post(appeal_url(rejected), {"text": "y" * 1000})
 
