@@ -552,3 +552,81 @@ def test_retention_erases_an_old_appeal_with_its_comment(appealed, settings):
     appealed.refresh_from_db()
     assert appealed.text == ""
     assert appealed.rejection_reasons == "abuse or harassment. Insults a reader."
+
+
+def decide_selected(client, appeals, action, reason):
+    data = {"action": action, "_selected_action": [appeal.pk for appeal in appeals]}
+    if reason is not None:
+        data |= {"apply": "1", "decision_reason": reason}
+    return client.post(APPEALS, data)
+
+
+def test_appeals_chosen_in_the_list_are_decided_with_one_reason(
+    article,
+    reader,
+    make_comment,
+    moderator_client,
+    second_moderator_client,
+    signed_in,
+    told,
+):
+    comments = [make_comment(article, reader, f"Comment {n}.") for n in range(2)]
+    for comment in comments:
+        reject(moderator_client, comment)
+        signed_in.post(appeal_url(comment), {"text": "Please."})
+    appeals = list(Appeal.objects.all())
+
+    asked = decide_selected(second_moderator_client, appeals, "reverse_selected", None)
+    done = decide_selected(
+        second_moderator_client, appeals, "reverse_selected", "Both fair."
+    )
+
+    assertContains(asked, 'name="decision_reason"')
+    assertContains(asked, "Comment 1.")
+    assert done.status_code == 302
+    assert "2 appeals reversed" in told(done)[0]
+    assert set(Appeal.objects.values_list("state", "decision_reason")) == {
+        (AppealState.REVERSED, "Both fair.")
+    }
+    assert set(
+        Comment.objects.filter(pk__in=[c.pk for c in comments]).values_list(
+            "status", flat=True
+        )
+    ) == {Status.PUBLISHED}
+
+
+def test_list_decision_needs_a_reason(appealed, second_moderator_client):
+    response = decide_selected(
+        second_moderator_client, [appealed], "uphold_selected", " "
+    )
+
+    assertContains(response, "Give the reason for the decision.")
+    appealed.refresh_from_db()
+    assert appealed.state == AppealState.OPEN
+
+
+def test_list_decision_leaves_what_the_moderator_rejected(
+    article,
+    reader,
+    make_comment,
+    moderator_client,
+    second_moderator_client,
+    signed_in,
+    told,
+):
+    theirs = make_comment(article, reader, "Rejected by the second.")
+    other = make_comment(article, reader, "Rejected by the first.")
+    reject(second_moderator_client, theirs)
+    reject(moderator_client, other)
+    for comment in (theirs, other):
+        signed_in.post(appeal_url(comment), {"text": "Please."})
+
+    response = decide_selected(
+        second_moderator_client, Appeal.objects.all(), "uphold_selected", "No."
+    )
+
+    messages = told(response)
+    assert any("You rejected this comment" in message for message in messages)
+    assert any("1 appeal upheld" in message for message in messages)
+    assert Appeal.objects.get(comment=theirs).state == AppealState.OPEN
+    assert Appeal.objects.get(comment=other).state == AppealState.UPHELD

@@ -11,11 +11,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, When
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
+from django.utils.translation import ngettext
 
 from .. import moderation
 from ..models import DECISION_REASON_MAX_LENGTH, Appeal, AppealState, Rule, Status
@@ -58,6 +60,12 @@ class AppealDecisionForm(forms.ModelForm):
         return cleaned
 
 
+class DecisionReasonForm(forms.Form):
+    """The reason for deciding the appeals chosen in the list at once."""
+
+    decision_reason = AppealDecisionForm.base_fields["decision_reason"]
+
+
 class AppealStateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"
@@ -91,6 +99,7 @@ class AppealAdmin(admin.ModelAdmin):
         "outcome",
     ]
     list_display_links = ["appeal_excerpt"]
+    actions = ["uphold_selected", "reverse_selected"]
     list_filter = [AppealStateFilter]
     search_fields = ["=comment__author__username", "text"]
     list_select_related = ["comment__author", "rejected_by", "decided_by"]
@@ -214,6 +223,71 @@ class AppealAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:comments_appeal_changelist") + "?state=waiting"
         )
+
+    @admin.action(description="Uphold selected appeals…", permissions=["change"])
+    def uphold_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, reverse=False)
+
+    @admin.action(description="Reverse selected appeals…", permissions=["change"])
+    def reverse_selected(self, request, queryset):
+        return self._decide_selected(request, queryset, reverse=True)
+
+    def _decide_selected(self, request, queryset, *, reverse: bool):
+        """Ask for the reason, then decide each chosen appeal with it; those
+        this moderator may not decide are named, and left as they are."""
+        form = DecisionReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            shown = list(queryset[:20])
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Reverse the appeals"
+                if reverse
+                else "Uphold the rejections appealed",
+                "form": form,
+                "appeals": shown,
+                "more": queryset.count() - len(shown),
+                "action": request.POST.get("action", ""),
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across") == "1",
+                "back_url": request.get_full_path(),
+            }
+            return TemplateResponse(
+                request, "admin/comments/appeal/decide_selected.html", context
+            )
+        decided = 0
+        for appeal in queryset:
+            try:
+                moderation.decide_appeal(
+                    appeal,
+                    request.user,
+                    reverse=reverse,
+                    reason=form.cleaned_data["decision_reason"],
+                )
+            except moderation.AppealRefused as refusal:
+                self.message_user(
+                    request, f"{appeal}: {refusal.message}", messages.WARNING
+                )
+            else:
+                decided += 1
+        if reverse:
+            note = ngettext(
+                "%(count)d appeal reversed: its comment is published again.",
+                "%(count)d appeals reversed: their comments are published again.",
+                decided,
+            )
+        else:
+            note = ngettext(
+                "%(count)d appeal upheld: its comment stays rejected.",
+                "%(count)d appeals upheld: their comments stay rejected.",
+                decided,
+            )
+        self.message_user(
+            request,
+            note % {"count": decided},
+            messages.SUCCESS if decided else messages.WARNING,
+        )
+        return None
 
     @admin.display(description="appeal")
     def appeal_excerpt(self, appeal):
