@@ -7,6 +7,8 @@ from functools import cached_property
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
+    Case,
+    CharField,
     Exists,
     ExpressionWrapper,
     F,
@@ -15,6 +17,8 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
+    When,
 )
 from django.http import HttpRequest
 from django.urls import reverse
@@ -25,6 +29,7 @@ from briefing.shared_pages import SORT_COOKIE, SORT_PARAMETER
 from . import removals, surge
 from .forms import CommentForm
 from .models import (
+    Appeal,
     ArticleVisit,
     Comment,
     Ignore,
@@ -95,6 +100,8 @@ class ShownComment:
     ignored: bool = False
     # Published since the reader's previous visit.
     new: bool = False
+    # The author's appeal against its rejection, where the page read it.
+    appeal_state: str = ""
 
 
 def placeholder(comment: Comment) -> str:
@@ -149,6 +156,7 @@ def shown_comments(
         item.local_time = f"{local.day} {local:%B %Y %H:%M}"
         item.body = format_body(comment.body)
         item.respects = comment.respect_count
+        item.appeal_state = getattr(comment, "appeal_state", None) or ""
         if comment.status == Status.PUBLISHED and reader_pk is not None:
             item.respected = getattr(comment, "respected", False)
             item.can_respect = comment.author_id != reader_pk
@@ -273,7 +281,8 @@ class Discussion:
                 article.comments.unpublished_by(user)
                 .filter(number__isnull=True)
                 .order_by("created_at", "id")
-                .select_related("author", "reply_to__author"),
+                .select_related("author", "reply_to__author")
+                .annotate(appeal_state=F("appeal__state")),
                 reader=user,
             )
             self.sanction = posting_sanction(user)
@@ -405,6 +414,20 @@ class Discussion:
             ),
             "author_ignored": Exists(
                 Ignore.objects.filter(ignorer=self.user, ignored=OuterRef("author"))
+            ),
+            # Read for the reader's own rejected comments only.
+            "appeal_state": Case(
+                When(
+                    author=self.user,
+                    status=Status.REJECTED,
+                    then=Subquery(
+                        Appeal.objects.filter(comment=OuterRef("pk")).values("state")[
+                            :1
+                        ]
+                    ),
+                ),
+                default=Value(""),
+                output_field=CharField(),
             ),
         }
         visit = ArticleVisit.objects.filter(

@@ -17,6 +17,7 @@ from briefing.accounts.models import User
 
 from .conversation import withdraw_respects
 from .models import (
+    Appeal,
     ArticleVisit,
     Comment,
     CommentRevision,
@@ -52,6 +53,7 @@ def erase_author(reader: User) -> None:
     )
     CommentRevision.objects.filter(comment__author=reader).delete()
     comments.exclude(body="").update(body="", idempotency_key=None)
+    Appeal.objects.by_author(reader).exclude(text="").update(text="")
     Report.objects.filter(reporter=reader).exclude(details="").update(details="")
     withdraw_respects(reader)
     Ignore.objects.filter(Q(ignorer=reader) | Q(ignored=reader)).delete()
@@ -92,6 +94,7 @@ def erase_expired_rejections() -> int:
                 .values_list("pk", flat=True)
             )
             CommentRevision.objects.filter(comment__in=batch).delete()
+            Appeal.objects.filter(comment__in=batch).exclude(text="").update(text="")
             erased += Comment.objects.filter(pk__in=batch).update(body="")
     if erased:
         security_log.info(

@@ -1,9 +1,9 @@
 """The discussion's part of a reader's data export: what they wrote, reported,
-and the sanctions they were given, as they may know them.
+appealed, and the sanctions they were given, as they may know them.
 
 Nothing about other readers beyond a public username: a reply names the
 reader it answered only when that comment is published, a report names the
-comment, not its author, and a sanction never names the moderator.
+comment, not its author, and a sanction or an appeal's decision never names the moderator.
 """
 
 from django.db.models import Prefetch
@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from briefing.accounts.models import User
 
 from .models import (
+    Appeal,
     Comment,
     CommentRevision,
     Ignore,
@@ -32,6 +33,7 @@ def personal_data(reader: User) -> dict[str, list[dict]]:
             .values_list("ignored__username", flat=True)
         ),
         "sanctions": _sanctions(reader),
+        "appeals": _appeals(reader),
     }
 
 
@@ -109,4 +111,18 @@ def _sanctions(reader: User) -> list[dict]:
             "lifted_at": sanction.lifted_at,
         }
         for sanction in Sanction.objects.filter(reader=reader).order_by("created_at")
+    ]
+
+
+def _appeals(reader: User) -> list[dict]:
+    return [
+        {
+            "comment": appeal.comment_id,
+            "text": appeal.text,
+            "created_at": appeal.created_at,
+            "state": appeal.state,
+            "decided_at": appeal.decided_at,
+            "decision_reason": appeal.decision_reason,
+        }
+        for appeal in Appeal.objects.by_author(reader).order_by("created_at", "id")
     ]

@@ -4,7 +4,7 @@ from django import forms
 from django.forms import BoundField
 from django.utils.text import normalize_newlines
 
-from .models import BODY_MAX_LENGTH, Comment, Report
+from .models import APPEAL_MAX_LENGTH, BODY_MAX_LENGTH, Comment, Report
 
 # The id of the element showing a form's errors that belong to no visible
 # field (a refused post, a reply to a vanished comment).
@@ -108,3 +108,24 @@ class ReportForm(forms.ModelForm):
         widgets = {
             "details": forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
         }
+
+
+class AppealForm(forms.Form):
+    """The author's appeal against a rejection: their words, nothing else."""
+
+    text = BodyField(
+        label="Why should the decision be changed?",
+        max_length=APPEAL_MAX_LENGTH,
+        help_text=f"Up to {APPEAL_MAX_LENGTH:,} characters. A moderator other than "
+        "the one who rejected your comment will read it.",
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": APPEAL_MAX_LENGTH}),
+        error_messages={
+            "required": "Say why the decision should be changed: an appeal "
+            "can't be empty.",
+            "max_length": "An appeal can be %(limit_value)d characters at most "
+            "(it has %(show_value)d).",
+        },
+    )
+
+    def refuse(self, message: str) -> None:
+        self.add_error(None, message)

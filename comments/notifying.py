@@ -8,7 +8,7 @@ comment still waiting, and nothing twice about the same publication.
 from notifications.delivery import notify
 from notifications.models import Kind
 
-from .models import Comment, Ignore
+from .models import Comment, Ignore, sentence
 
 
 def never_published(comment: Comment) -> bool:
@@ -84,3 +84,21 @@ def reports_upheld(comment: Comment, reporters, *, moderator) -> None:
             title=comment.article.title,
             excerpt="",
         )
+
+
+def appeal_decided(comment: Comment, *, moderator, appeal) -> None:
+    """A moderator decided the author's appeal on `comment`: they hear how
+    and why."""
+    if appeal.state == "reversed":
+        text = "Your appeal was accepted: your comment is published again"
+    else:
+        text = "Your appeal was turned down: your comment stays rejected"
+    notify(
+        comment.author,
+        Kind.APPEAL_DECIDED,
+        actor=moderator,
+        text=f"{text}. {sentence(appeal.decision_reason)}".strip(),
+        url=comment.get_absolute_url(),
+        title=comment.article.title,
+        excerpt=comment.body,
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
     path("comments/<int:pk>/delete/", views.delete_comment, name="delete"),
     path("comments/<int:pk>/report/", views.report_comment, name="report"),
+    path("comments/<int:pk>/appeal/", views.appeal_comment, name="appeal"),
     path("metrics", metrics.metrics, name="metrics"),
     path("comments/<int:pk>/respect/", views.respect_comment, name="respect"),
     path("users/<str:username>/ignore/", views.ignore_reader, name="ignore"),

@@ -20,8 +20,8 @@ from briefing.text import skeleton
 
 from . import conversation, drafts, moderation
 from .discussion import comment_url
-from .forms import CommentForm, EditCommentForm, ReportForm
-from .models import Comment, Rule, Status
+from .forms import AppealForm, CommentForm, EditCommentForm, ReportForm
+from .models import Appeal, Comment, Rule, Status
 from .timeliness import usual_wait
 
 security_log = logging.getLogger("briefing.security")
@@ -221,6 +221,45 @@ def report_comment(request, pk):
             )
         return redirect(comment_url(comment))
     return render(request, "comments/report.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def appeal_comment(request, pk):
+    """The author appeals the rejection of their comment: GET shows the form
+    (or, once appealed, where the appeal stands), POST files it (field
+    `text`) and goes back to the comment.
+
+    Another reader's comment is 404, as for editing. A comment that is not
+    rejected, already appealed, or rejected more than 14 days ago is refused
+    with the reason (403); an empty or too long text comes back with its
+    error and the text kept.
+    """
+    comment = _own_comment(request, pk)
+    appeal = Appeal.objects.filter(comment=comment).select_related("decided_by").first()
+    form = AppealForm(request.POST if request.method == "POST" else None)
+    context = {"comment": comment, "appeal": appeal, "form": form}
+    refusal = moderation.appeal_refusal(comment, request.user)
+    if refusal is not None:
+        context["form"] = None
+        if appeal is not None and request.method != "POST":
+            return render(request, "comments/appeal.html", context)
+        return _refuse(request, "comments/appeal.html", context, refusal)
+    context["deadline"] = moderation.appeal_deadline(comment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.file_appeal(comment, request.user, form.cleaned_data["text"])
+        except moderation.AppealRefused as refusal:
+            form.refuse(refusal.message)
+            response = render(request, "comments/appeal.html", context)
+            return _refusal(request, response, refusal)
+        messages.success(
+            request,
+            "Your appeal was sent. A moderator will look at your comment again "
+            "and you will be told what they decide.",
+        )
+        return redirect(comment_url(comment))
+    return render(request, "comments/appeal.html", context)
 
 
 @require_safe

@@ -18,6 +18,8 @@ MODERATION_PAGES = [
     "/admin/comments/word/",
     "/admin/comments/word/add/",
     "/admin/comments/articlediscussion/",
+    "/admin/comments/appeal/",
+    "/admin/comments/appeal/?state=waiting",
 ]
 
 
@@ -50,6 +52,8 @@ def test_moderators_group_holds_only_discussion_permissions():
         "change_articlediscussion",
         "view_moderatornote",
         "add_moderatornote",
+        "view_appeal",
+        "change_appeal",
     }
 
 

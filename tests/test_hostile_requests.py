@@ -33,6 +33,7 @@ FIELDS = [
     "new_password2",
     "next",
     "website",
+    "text",
 ]
 
 
@@ -43,6 +44,7 @@ def world(article, reader, other_reader, make_article, make_comment, moderator, 
         article=article,
         reader=reader,
         own=make_comment(article, reader, "My own comment."),
+        rejected=make_comment(article, reader, "My rejected one.", "rejected"),
         foreign=make_comment(article, other_reader, "Someone else's comment."),
         elsewhere=make_comment(other_article, other_reader, "Under another article."),
     )
@@ -58,6 +60,7 @@ def public_urls(world) -> list[str]:
         f"/comments/{own}/",
         f"/comments/{own}/edit/",
         f"/comments/{foreign}/report/",
+        f"/comments/{world.rejected.pk}/appeal/",
         "/accounts/signup/",
         "/accounts/login/",
         "/accounts/settings/",
@@ -227,6 +230,7 @@ def test_hostile_oversized_form_answers_400_where_a_form_is_read(visitor, world)
         f"/articles/{slug}/comments/",
         f"/comments/{world.own.pk}/edit/",
         f"/comments/{world.foreign.pk}/report/",
+        f"/comments/{world.rejected.pk}/appeal/",
         "/accounts/settings/",
         "/accounts/password/change/",
         "/accounts/email/",
@@ -345,6 +349,7 @@ def test_hostile_posts_without_csrf_token_answer_403(
         f"/comments/{own}/edit/",
         f"/comments/{own}/delete/",
         f"/comments/{foreign}/report/",
+        f"/comments/{world.rejected.pk}/appeal/",
         "/accounts/signup/",
         "/accounts/login/",
         "/accounts/logout/",
@@ -357,7 +362,9 @@ def test_hostile_posts_without_csrf_token_answer_403(
     ]
 
     statuses = {
-        url: csrf_client.post(url, {"body": "x", "reason": "spam"}).status_code
+        url: csrf_client.post(
+            url, {"body": "x", "reason": "spam", "text": "x"}
+        ).status_code
         for url in form_urls
     }
 

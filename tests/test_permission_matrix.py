@@ -7,7 +7,9 @@ but its author, moderators included (they moderate in the admin).
 
 import pytest
 
-from comments.models import Comment, Report, Sanction, Status
+from briefing.accounts.models import User
+from comments import moderation
+from comments.models import Appeal, Comment, Report, Sanction, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +67,16 @@ MATRIX = {
         "moderator": (302, True),
         "sanctioned_author": (403, False),
     },
+    # Of the comment once a moderator rejected it.
+    "appeal": {
+        "anonymous": (SIGN_IN, False),
+        "author": (302, True),
+        "other": (404, False),
+        "sanctioned": (404, False),
+        "moderator": (404, False),
+        # A sanction stops a reader posting, not contesting a decision.
+        "sanctioned_author": (302, True),
+    },
 }
 
 
@@ -113,6 +125,9 @@ def act(client, action, article, target):
             return client.post(f"/comments/{target.pk}/delete/")
         case "report":
             return client.post(f"/comments/{target.pk}/report/", {"reason": "spam"})
+        case "appeal":
+            moderation.reject(target, User.objects.get(username="moderator"), "Rude")
+            return client.post(f"/comments/{target.pk}/appeal/", {"text": "Unfair."})
 
 
 def took_effect(action, target) -> bool:
@@ -128,6 +143,8 @@ def took_effect(action, target) -> bool:
             return target.status == Status.DELETED
         case "report":
             return Report.objects.filter(comment=target).exists()
+        case "appeal":
+            return Appeal.objects.filter(comment=target).exists()
 
 
 @pytest.mark.parametrize(
@@ -151,4 +168,4 @@ def test_permission_matrix(actor, action, request, article, target, moderator):
 
 def test_matrix_covers_every_actor_and_action():
     assert all(sorted(row) == sorted(ACTORS) for row in MATRIX.values())
-    assert sorted(MATRIX) == ["delete", "edit", "post", "reply", "report"]
+    assert sorted(MATRIX) == ["appeal", "delete", "edit", "post", "reply", "report"]

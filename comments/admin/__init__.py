@@ -5,6 +5,7 @@ One module per concern, as django-cms's `cms/admin/` is split:
 - `queue`: the comment list, which is the moderation queue, and each
   comment's record; `filters`, `history` and `inlines` are its parts;
 - `reports`: readers' reports;
+- `appeals`: authors' appeals against rejections, their queue and decisions;
 - `sanctions`: sanctions on readers and the forms that record them;
 - `notes`: moderators' notes on readers;
 - `configuration`: the word lists, the moderation settings and each
@@ -16,6 +17,7 @@ status by itself: every action calls `comments.moderation`, which writes
 the audit trail.
 """
 
+from .appeals import AppealAdmin
 from .configuration import ArticleDiscussionAdmin, ModerationSettingsAdmin, WordAdmin
 from .notes import ModeratorNoteAdmin
 from .pagination import CappedCountPaginator
@@ -24,6 +26,7 @@ from .reports import ReportAdmin
 from .sanctions import SanctionAdmin
 
 __all__ = [
+    "AppealAdmin",
     "ArticleDiscussionAdmin",
     "CappedCountPaginator",
     "CommentAdmin",

@@ -1,6 +1,14 @@
 """The discussion's models, one module per concern, all importable from
 `comments.models` (Django finds them here)."""
 
+from .appeals import (
+    APPEAL_MAX_LENGTH,
+    APPEAL_WINDOW,
+    DECISION_REASON_MAX_LENGTH,
+    Appeal,
+    AppealQuerySet,
+    AppealState,
+)
 from .comment import (
     BODY_MAX_LENGTH,
     EDIT_WINDOW_MINUTES,
@@ -45,7 +53,10 @@ from .sanctions import (
 )
 
 __all__ = [
+    "APPEAL_MAX_LENGTH",
+    "APPEAL_WINDOW",
     "BODY_MAX_LENGTH",
+    "DECISION_REASON_MAX_LENGTH",
     "EDIT_WINDOW_MINUTES",
     "FEATURED_LIMIT",
     "NEEDS_DECISION",
@@ -53,6 +64,9 @@ __all__ = [
     "SINGLE_WORD",
     "VISIT_RESOLUTION",
     "WORD_LISTS_CACHE_KEY",
+    "Appeal",
+    "AppealQuerySet",
+    "AppealState",
     "ArticleDiscussion",
     "ArticleVisit",
     "ArticleVisitQuerySet",

@@ -6,9 +6,19 @@ Views and admin actions call these functions; they hold no rules of their own.
 
 One module per concern: `rules` (what a comment meets), `posting` (posting
 and editing), `status` (every change of status and the trail), `reports`,
-`sanctions`. Callers use this package's names.
+`sanctions`, `appeals`. Callers use this package's names.
 """
 
+from .appeals import (
+    AppealRefused,
+    appeal_deadline,
+    appeal_refusal,
+    decide_appeal,
+    decision_refusal,
+    file_appeal,
+    last_rejection,
+    waiting_appeals,
+)
 from .posting import (
     edit_comment,
     post_comment,
@@ -58,20 +68,27 @@ __all__ = [
     "REJECTION_RATE_WINDOW",
     "AlreadyPosted",
     "AlreadyReported",
+    "AppealRefused",
     "FeaturedLimitReached",
     "NotReportable",
     "PostingRefused",
     "amend_sanction",
+    "appeal_deadline",
+    "appeal_refusal",
     "approve",
     "change_status",
     "change_status_of_all",
     "closed_reason",
+    "decide_appeal",
+    "decision_refusal",
     "delete_comment",
     "delete_reports",
     "dismiss_reports",
     "edit_comment",
     "evaluate",
     "feature",
+    "file_appeal",
+    "last_rejection",
     "leaving_reason",
     "lift_sanction",
     "listed_words",
@@ -85,4 +102,5 @@ __all__ = [
     "sanction_reader",
     "security_log",
     "unfeature",
+    "waiting_appeals",
 ]

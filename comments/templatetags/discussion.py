@@ -1,6 +1,6 @@
 from django import template
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
 
 from .. import drafts
 from ..discussion import Discussion, chosen_sort
@@ -65,6 +65,7 @@ def profile_comments(context, reader):
         own_unpublished = (
             Comment.objects.unpublished_by(reader)
             .select_related("article")
+            .annotate(appeal_state=F("appeal__state"))
             .order_by("-created_at")
         )
     return {"page": page, "own_unpublished": own_unpublished, "reader": reader}

@@ -1,5 +1,6 @@
 from django import template
 
+from ..moderation import waiting_appeals
 from ..timeliness import duration_words, queue_state
 
 register = template.Library()
@@ -14,7 +15,10 @@ def queue_summary(context):
         return {"state": None}
     state = queue_state()
     median = state.median_decision_seconds
+    appeals, oldest_appeal_at = waiting_appeals()
     return {
+        "appeals": appeals,
+        "oldest_appeal_at": oldest_appeal_at,
         "state": state,
         "median": duration_words(median) if median is not None else "",
         "decisions": len(state.decisions),

@@ -1,0 +1,113 @@
+"""An appeal in Chromium, from the author to a second moderator: the author
+appeals their rejected comment from the article, the moderator who rejected
+it may not decide, another one reverses it, and the comment is back in the
+discussion while its author has a notification."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import axe_violations
+from .test_html_validity import nu_errors
+
+pytestmark = pytest.mark.browser
+
+
+def test_author_appeals_and_a_second_moderator_reverses(
+    page, server, make_reader, make_article, sign_in, tmp_path
+):
+    article = make_article("Grain exports resume")
+    rejecter = make_reader(
+        "rejecter", "First Mod", is_staff=True, groups=["Moderators"]
+    )
+    decider = make_reader("decider", "Second Mod", is_staff=True, groups=["Moderators"])
+    author = make_reader("Appellant", "Appellant", trusted=True)
+    comment_id = server.python(
+        """
+from briefing.accounts.models import User
+from briefing.models import Article
+from comments import moderation
+from comments.models import Comment
+
+article = Article.objects.get(slug=data["slug"])
+comment = Comment.objects.create(
+    article=article, number=Comment.objects.next_number(article.pk),
+    author=User.objects.get(username=data["author"]), status="published",
+    body="The minister's figures do not add up.")
+moderation.reject(comment, User.objects.get(username=data["rejecter"]),
+    "Reads as an attack on the minister", "abuse")
+result = comment.pk
+""",
+        slug=article.strip("/").rsplit("/", 1)[-1],
+        author=author.username,
+        rejecter=rejecter.username,
+    )
+    comment = page.locator(f"#comment-{comment_id}")
+
+    # The author sees their rejected comment, why, and how to appeal.
+    sign_in(author, article)
+    expect(comment).to_contain_text("Your comment was rejected: abuse or harassment")
+    comment.get_by_role("link", name="Appeal this decision").click()
+    page.get_by_role("button", name="Send appeal").click()
+    expect(page.locator(".form-error").first).to_contain_text("can't be empty")
+    box = page.get_by_label("Why should the decision be changed?")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    assert "id_text_error" in box.get_attribute("aria-describedby")
+    assert axe_violations(page) == []
+    # The appeal's page and the article with the link to it are valid HTML.
+    sent = {
+        tmp_path / "appeal.html": page.request.get(f"/comments/{comment_id}/appeal/"),
+        tmp_path / "article.html": page.request.get(article),
+    }
+    for path, response in sent.items():
+        path.write_bytes(response.body())
+    assert nu_errors(list(sent)) == {str(path): [] for path in sent}
+    page.get_by_label("Why should the decision be changed?").fill(
+        "I only quoted the ministry's own report."
+    )
+    page.get_by_role("button", name="Send appeal").click()
+    expect(
+        page.locator(".messages, .messagelist, [role=status]").first
+    ).to_contain_text("Your appeal was sent")
+    expect(comment.get_by_role("link", name="Your appeal is waiting")).to_be_visible()
+
+    # The moderator who rejected it sees the appeal but may not decide it.
+    page.context.clear_cookies()
+    sign_in(rejecter, "/admin/")
+    page.goto("/admin/comments/appeal/?state=waiting")
+    page.get_by_role("link", name="I only quoted the ministry").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "You rejected this comment: another moderator decides its appeal."
+    )
+    expect(page.get_by_label("Reverse: publish the comment again")).to_have_count(0)
+
+    # A second moderator finds it from the front page and reverses it.
+    page.context.clear_cookies()
+    sign_in(decider, "/admin/")
+    expect(page.locator(".queue-state__appeals")).not_to_have_text("0")
+    page.locator(".queue-state__appeals").click()
+    row = page.locator("#result_list tr", has_text="I only quoted the ministry")
+    expect(row).to_contain_text("The minister's figures do not add up.")
+    expect(row).to_contain_text(f"by {rejecter.username}")
+    row.get_by_role("link", name="I only quoted the ministry").click()
+    page.get_by_label("Reverse: publish the comment again").check()
+    page.get_by_label("Reason (the author reads it)").fill(
+        "Quoting the report is fair comment."
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Appeal reversed: the comment is published again."
+    )
+
+    # Everyone sees the comment again, in its place under its number.
+    page.context.clear_cookies()
+    page.goto(article)
+    expect(comment).to_contain_text("The minister's figures do not add up.")
+    expect(comment.locator(".comment__number")).to_have_text("1.")
+
+    # The author is told.
+    sign_in(author, article)
+    page.locator(".notifications-link").click()
+    expect(page.locator("main")).to_contain_text(
+        "Your appeal was accepted: your comment is published again. "
+        "Quoting the report is fair comment."
+    )
