@@ -11,10 +11,14 @@ from .pages import DEMO_ARTICLE, PAGES, Page
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    ("scheme", "width"),
+    [("light", 1280), ("dark", 1280), ("light", 375)],
+    ids=["light", "dark", "phone"],
+)
 @pytest.mark.parametrize("spec", PAGES, ids=str)
-def test_page_has_no_serious_accessibility_violation(open_page, spec, scheme):
-    page, _ = open_page(spec, scheme=scheme)
+def test_page_has_no_serious_accessibility_violation(open_page, spec, scheme, width):
+    page, _ = open_page(spec, scheme=scheme, width=width)
 
     violations = axe_violations(page)
 
