@@ -330,10 +330,10 @@ BRIEFING_SHARED_PAGE_SECONDS = env.int("BRIEFING_SHARED_PAGE_SECONDS", default=6
 # "off" lifts the per-reader posting and reporting limits for load tests.
 BRIEFING_RATE_LIMITS = env.bool("BRIEFING_RATE_LIMITS", default=True)
 # Hours between a reader asking to delete their account and its erasure
-# (`manage.py erase_accounts`); 0 erases it at the job's next run.
+# by the task worker; 0 erases it at once.
 BRIEFING_DELETION_GRACE_HOURS = env.int("BRIEFING_DELETION_GRACE_HOURS", default=24)
-# Days a rejected comment's text is kept for appeals and moderators
-# (`manage.py erase_expired_rejections`); the moderation record stays.
+# Days a rejected comment's text is kept for appeals and moderators, then
+# emptied by the task worker; the moderation record stays.
 BRIEFING_REJECTED_RETENTION_DAYS = env.int(
     "BRIEFING_REJECTED_RETENTION_DAYS", default=365
 )

@@ -1,13 +1,17 @@
 """Deleting an account: asked for, cancelled during the grace, then erased.
 
-`erase_due_accounts()` is the job (`manage.py erase_accounts`). Each erasure
-holds the reader's row and checks its state in the same transaction, so the
-job may run twice, or twice at once, and erases each account once.
+Each request enqueues its erasure on the task worker, due when the grace
+ends (`tasks.erase_account_when_due`); `erase_due_accounts()` (`manage.py
+erase_accounts`) erases whatever is due, for task rows lost with a database
+restore. Each erasure holds the reader's row and checks its state in the
+same transaction, so it may run twice, or twice at once, and erases each
+account once.
 """
 
 import logging
 import secrets
 from datetime import datetime
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -36,6 +40,7 @@ def request_deletion(user: User, password: str) -> datetime:
         user.set_password(password)
         user.save(update_fields=["deletion_requested_at", "password"])
         _end_sessions(user)
+        _enqueue_erasure(user)
     security_log.info(
         "account deletion asked by %r (reader %s), erasure due %s",
         user.username,
@@ -43,6 +48,14 @@ def request_deletion(user: User, password: str) -> datetime:
         user.erasure_due_at.isoformat(),
     )
     return user.erasure_due_at
+
+
+def _enqueue_erasure(user: User) -> None:
+    # tasks.py imports this module.
+    from .tasks import erase_account_when_due
+
+    erasure = erase_account_when_due.using(run_after=user.erasure_due_at)
+    transaction.on_commit(partial(erasure.enqueue, user.pk))
 
 
 def cancel_deletion(user: User) -> bool:

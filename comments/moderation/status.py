@@ -9,7 +9,7 @@ from briefing import shared_pages
 from briefing.accounts.models import User
 from briefing.models import Article
 
-from .. import notifying, removals, timeliness
+from .. import notifying, removals, retention, timeliness
 from ..models import (
     FEATURED_LIMIT,
     Comment,
@@ -149,6 +149,8 @@ def change_status_of_all(
             if Status.REJECTED in (from_status, to_status)
         }:
             removals.changed(article_id)
+        if changing and to_status == Status.REJECTED:
+            retention.expire_rejections_later()
     if changing:
         security_log.info(
             "%s comments -> %s by %s: %s",
@@ -178,6 +180,8 @@ def _audit(
     )
     if comment.status == Status.PENDING and from_status != Status.PENDING:
         timeliness.watch_wait()
+    if comment.status == Status.REJECTED:
+        retention.expire_rejections_later()
 
 
 def _lock(comment: Comment) -> None:
