@@ -13,10 +13,11 @@ The instances run the production profile (DJANGO_HTTPS=on, rate limits on).
 Checks: a reader signed in through one instance is signed in on the other; a
 comment posted through one shows at once through the other; the posting limit
 holds across instances; nginx caches static files; during load through
-nginx, one instance is stopped (SIGTERM) and started again: no request
-fails, read or post (nginx resends what the stopping instance reset, POSTs
-included), no acknowledged comment is lost or doubled, nginx routes around
-the stopped instance and takes it back. Each instance runs a task worker beside it
+nginx, one instance is stopped (SIGTERM) while it serves a long request
+(--slow-seconds) and started again: it answers that request, no request
+fails, read or post (the stopping port refuses at once and nginx resends
+what it had queued, POSTs included), no acknowledged comment is lost or
+doubled, nginx routes around the stopped instance and takes it back. Each instance runs a task worker beside it
 (BRIEFING_RUN_WORKER=on), stopped and started with it; some of the load's
 posts are replies to other readers, whose notifications are mailed to a local
 SMTP server (aiosmtpd): every mail arrives once, whichever worker took it.
