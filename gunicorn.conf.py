@@ -24,13 +24,15 @@ from the process environment, else from .env beside manage.py:
 Signals to the master: HUP re-reads this file and replaces the workers
 gracefully (the listening socket stays open, no request fails) and, with
 BRIEFING_RUN_WORKER=on, restarts the task worker on the new code once it has
-finished its task; TERM stops gracefully (the task worker too); TTIN/TTOU
-add or remove a worker.
+finished its task; TERM stops gracefully: the port refuses new connections at
+once, each worker finishes the request it is serving (the task worker its
+task), then exits; TTIN/TTOU add or remove a worker.
 """
 
 import multiprocessing
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -224,3 +226,46 @@ def on_exit(server):
     worker = getattr(server, "briefing_task_worker", None)
     if worker is not None:
         worker.stop()
+
+
+# A stop drains (docs/deploy.md, "Stopping an instance"). On SIGTERM the
+# master closes its listening socket, but each worker holds a copy of it
+# until it exits, so the kernel keeps queueing connections for the port while
+# a worker finishes a long request; they are reset only when it is done, and
+# nginx resends a request only within 10 s of its first attempt: behind a
+# request of more than 10 s, what queued meanwhile answered 502. So a worker
+# told to stop while it serves a request closes its copy at once: the port
+# refuses from then on, and nginx tries the next instance straight away.
+# Only while it serves (from the application's call to the end of the
+# request, where the worker's loop does not touch the socket): an idle
+# worker, waiting on the socket, exits at once anyway. A reload (SIGHUP)
+# stops old workers the same way; the master and the new workers keep the
+# socket open then. The handler runs when the worker next runs Python: at
+# once for a request that waits on the database or sleeps (poll and sleep
+# are interrupted by a signal), only when the read returns for one reading
+# a slow client's body (gunicorn has the kernel restart those reads), which
+# nginx never sends: it reads the body before passing the request on.
+
+
+def post_worker_init(worker):
+    application = worker.wsgi
+    worker.briefing_serving = False
+
+    def serving(environ, start_response):
+        worker.briefing_serving = True
+        return application(environ, start_response)
+
+    def stop(sig, frame):
+        worker.handle_exit(sig, frame)
+        if worker.briefing_serving:
+            for listener in worker.sockets:
+                listener.close()
+
+    worker.wsgi = serving
+    signal.signal(signal.SIGTERM, stop)
+    # As gunicorn has it: SIGTERM does not interrupt the request's system calls.
+    signal.siginterrupt(signal.SIGTERM, False)
+
+
+def post_request(worker, req, environ, resp):
+    worker.briefing_serving = False

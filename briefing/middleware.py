@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.middleware.gzip import GZipMiddleware
 
 
 def cross_origin_resource_policy(get_response):
@@ -72,3 +73,56 @@ def cache_headers(get_response):
 
 # What lets a shared cache keep a response, or serve it once stale.
 SHARED_CACHE_DIRECTIVES = {"public", "s-maxage", "stale-while-revalidate"}
+
+
+def compress_public_pages(get_response):
+    """gzip what is the same for every reader, never what is someone's own.
+
+    Where gunicorn serves alone (behind nginx, nginx compresses everything
+    and asks the instances for plain text: deploy/nginx). BREACH reads a
+    page's secret from the compressed size of responses into which an
+    attacker reflects guesses; a response the application lets any shared
+    cache keep and hand to anyone (`Cache-Control: public`, which
+    `cache_headers`, inside this middleware, takes away from signed-in
+    readers' pages and from anything that sets a cookie) holds no secret:
+    no CSRF token, no session, nothing of a reader's. Pages with a token
+    would be safe from BREACH for the token (Django masks it afresh in every
+    response), not for whatever else of the reader's they show, and
+    gunicorn-alone sites are small: they go out as they are. Static files
+    are WhiteNoise's, compressed ahead (CompressedManifestStaticFilesStorage's
+    .gz copies); streamed responses are left alone.
+    """
+    gzip = GZipMiddleware(get_response)
+
+    def middleware(request):
+        response = get_response(request)
+        directives = {
+            d.strip().split("=", 1)[0].lower()
+            for d in response.get("Cache-Control", "").split(",")
+        }
+        content_type = response.get("Content-Type", "").split(";")[0].strip()
+        # A request that names no encoding (nginx asks for pages so) gets
+        # the page as it is, without `Vary: Accept-Encoding`: that copy suits
+        # every reader, and nginx keeps one of it rather than one per
+        # browser's Accept-Encoding. The compressed copy always says Vary.
+        if (
+            "HTTP_ACCEPT_ENCODING" in request.META
+            and "public" in directives
+            and not response.streaming
+            and not response.cookies
+            and content_type in COMPRESSED_TYPES
+        ):
+            return gzip.process_response(request, response)
+        return response
+
+    return middleware
+
+
+# What compress_public_pages compresses: the pages and the feed.
+COMPRESSED_TYPES = {
+    "text/html",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "application/json",
+}

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "briefing.middleware.reject_nul_bytes",
     "briefing.middleware.cross_origin_resource_policy",
+    # Outside cache_headers: only what it leaves public is compressed.
+    "briefing.middleware.compress_public_pages",
     # Outside every middleware that sets a cookie or reads the session.
     "briefing.middleware.cache_headers",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -28,13 +28,17 @@ class NotRespectable(PostingRefused):
         super().__init__("You can't respect your own comment.")
 
 
-def toggle_respect(comment: Comment, reader: User) -> bool:
-    """Give `reader`'s Respect to `comment`, or take it back if given.
+def toggle_respect(comment: Comment, reader: User, wanted: bool | None = None) -> bool:
+    """Give `reader`'s Respect to `comment` (`wanted` True), take it back
+    (False), or, `wanted` None, do whichever it is not.
 
     Returns whether the reader now respects it; `comment.respect_count` is
-    the count after the change. The unique constraint keeps one Respect per
-    reader, and the counter moves by an F() update in the same transaction,
-    so readers respecting at once never lose a count.
+    the count after the change. The page's form says which it wants, so a
+    form sent twice (a double click, or nginx resending a POST to another
+    instance when the first one stopped, docs/deploy.md) gives or takes
+    back once rather than undoing itself. The unique constraint keeps one
+    Respect per reader, and the counter moves by an F() update in the same
+    transaction, so readers respecting at once never lose a count.
     """
     if comment.author_id == reader.pk:
         raise NotRespectable
@@ -44,10 +48,14 @@ def toggle_respect(comment: Comment, reader: User) -> bool:
         # A banned or suspended reader may read, not act on the discussion.
         if (sanction := posting_sanction(reader)) is not None:
             raise PostingRefused(sanction.explanation())
-        withdrawn, _ = Respect.objects.filter(comment=comment, reader=reader).delete()
-        if withdrawn:
-            step = -1
-        else:
+        given = Respect.objects.filter(comment=comment, reader=reader)
+        if wanted is None:
+            wanted = not given.exists()
+        step = 0
+        if not wanted:
+            withdrawn, _ = given.delete()
+            step = -1 if withdrawn else 0
+        elif not given.exists():
             if settings.BRIEFING_RATE_LIMITS:
                 recent = Respect.objects.filter(
                     reader=reader, created_at__gte=timezone.now() - RESPECT_WINDOW
@@ -61,16 +69,17 @@ def toggle_respect(comment: Comment, reader: User) -> bool:
                     )
             Respect.objects.create(comment=comment, reader=reader)
             step = 1
-        Comment.objects.filter(pk=comment.pk).update(
-            respect_count=F("respect_count") + step
-        )
+        if step:
+            Comment.objects.filter(pk=comment.pk).update(
+                respect_count=F("respect_count") + step
+            )
+            shared_pages.changed(comment.article_id)
         comment.respect_count = (
             Comment.objects.filter(pk=comment.pk)
             .values_list("respect_count", flat=True)
             .get()
         )
-        shared_pages.changed(comment.article_id)
-    return not withdrawn
+    return wanted
 
 
 def withdraw_respects(reader: User) -> None:
@@ -90,16 +99,22 @@ class NotIgnorable(PostingRefused):
         super().__init__(message)
 
 
-def toggle_ignore(reader: User, other: User) -> bool:
-    """`reader` ignores `other`, or stops ignoring them; returns whether they
-    now ignore them. Moderators and editors cannot be ignored: readers must
-    see what the newsroom says in the discussion."""
+def toggle_ignore(reader: User, other: User, wanted: bool | None = None) -> bool:
+    """`reader` ignores `other` (`wanted` True), stops ignoring them (False),
+    or, `wanted` None, does whichever they do not; returns whether they now
+    ignore them. The buttons say which they want, so a form sent twice
+    does not undo itself (as Respect). Moderators and editors cannot be
+    ignored: readers must see what the newsroom says in the discussion."""
     if other.pk == reader.pk:
         raise NotIgnorable("You can't ignore yourself.")
     if other.is_staff:
         raise NotIgnorable("You can't ignore the site's staff.")
     with transaction.atomic():
-        stopped, _ = Ignore.objects.filter(ignorer=reader, ignored=other).delete()
-        if not stopped:
+        ignores = Ignore.objects.filter(ignorer=reader, ignored=other)
+        if wanted is None:
+            wanted = not ignores.exists()
+        if wanted:
             Ignore.objects.get_or_create(ignorer=reader, ignored=other)
-    return not stopped
+        else:
+            ignores.delete()
+    return wanted

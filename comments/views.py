@@ -289,11 +289,20 @@ def _wants_json(request) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
+def _wanted(request, field: str, yes: str, no: str) -> bool | None:
+    """What a Respect or Ignore button asks for: True for `yes`, False for
+    `no`, None (the opposite of what it is) when the form does not say, as
+    pages rendered before the buttons said it. Saying it makes the POST safe
+    to send twice (deploy/nginx/briefing-locations.conf resends POSTs)."""
+    return {yes: True, no: False}.get(request.POST.get(field))
+
+
 @login_required
 @require_POST
 def respect_comment(request, pk):
     """Give or take back the reader's Respect for someone else's published
-    comment; back to the comment, or JSON for the page's script.
+    comment, as the form's `respect` says ("give" or "withdraw"); back to
+    the comment, or JSON for the page's script.
 
     Not for one's own comment (403); a comment others can't see cannot be
     respected at all (404).
@@ -304,7 +313,9 @@ def respect_comment(request, pk):
         article__in=Article.objects.published(),
     )
     try:
-        respected = conversation.toggle_respect(comment, request.user)
+        respected = conversation.toggle_respect(
+            comment, request.user, _wanted(request, "respect", "give", "withdraw")
+        )
     except moderation.PostingRefused as refusal:
         if _wants_json(request):
             response = JsonResponse({"error": refusal.message}, status=refusal.status)
@@ -321,12 +332,15 @@ def respect_comment(request, pk):
 @require_POST
 def ignore_reader(request, username):
     """Ignore that reader (their comments fold for the signed-in reader), or
-    stop ignoring them; back to where the button was. Staff: 403."""
+    stop ignoring them, as the form's `ignore` says ("start" or "stop");
+    back to where the button was. Staff: 403."""
     other = get_object_or_404(
         User.objects.filter(is_active=True), username_key=skeleton(username)
     )
     try:
-        ignoring = conversation.toggle_ignore(request.user, other)
+        ignoring = conversation.toggle_ignore(
+            request.user, other, _wanted(request, "ignore", "start", "stop")
+        )
     except moderation.PostingRefused as refusal:
         security_log.warning(
             "refused ignore of %r by %s: %s", other.username, request.user, refusal

@@ -1,6 +1,8 @@
 """Ignoring a reader: their comments fold for the ignorer, undone from the
 account settings; staff cannot be ignored."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -72,6 +74,36 @@ def test_ignore_again_stops_ignoring(
     assert not Ignore.objects.exists()
     assertNotContains(signed_in.get(article.get_absolute_url()), "a reader you ignore")
     assertContains(signed_in.get(other_reader.get_absolute_url()), "Ignore Fizik13")
+
+
+def hidden_fields(page, action) -> dict[str, str]:
+    html = page.content.decode()
+    start = html.index(f'action="{action}"')
+    form = html[start : html.index("</form>", start)]
+    return dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    )
+
+
+def test_the_ignore_buttons_sent_twice_do_not_undo_themselves(
+    signed_in, reader, other_reader
+):
+    # A form resent (nginx fails over a POST, a double click) says what it
+    # wants: ignoring twice ignores, stopping twice stops.
+    action = f"/users/{other_reader.username}/ignore/"
+    start = hidden_fields(signed_in.get(other_reader.get_absolute_url()), action)
+    assert start["ignore"] == "start"
+    for _ in "12":
+        signed_in.post(action, start)
+    assert Ignore.objects.ignores(reader, other_reader)
+
+    stop = hidden_fields(signed_in.get(other_reader.get_absolute_url()), action)
+    assert stop["ignore"] == "stop"
+    listed = hidden_fields(signed_in.get("/accounts/settings/"), action)
+    assert listed["ignore"] == "stop"
+    for fields in (stop, listed):
+        signed_in.post(action, fields)
+    assert not Ignore.objects.ignores(reader, other_reader)
 
 
 def test_ignoring_staff_is_forbidden(signed_in, moderator):

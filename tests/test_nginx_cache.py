@@ -82,6 +82,34 @@ def test_text_goes_out_compressed(nginx, article_page):
     assert "Accept-Encoding" in response.getheader("Vary")
 
 
+def test_one_copy_serves_readers_with_and_without_gzip(nginx, article_page):
+    # nginx asks the site for the page plain and compresses it itself: one
+    # cached copy for every reader, whatever Accept-Encoding they send.
+    first = nginx.get(article_page, **{"Accept-Encoding": "gzip, deflate, br, zstd"})
+    plain = nginx.get(article_page)
+    other = nginx.get(article_page, **{"Accept-Encoding": "gzip"})
+
+    assert first.getheader("Content-Encoding") == "gzip"
+    assert plain.getheader("X-Cache-Status") == "HIT"
+    assert plain.getheader("Content-Encoding") is None
+    assert "The first comment." in plain.body
+    assert other.getheader("X-Cache-Status") == "HIT"
+    assert other.getheader("Content-Encoding") == "gzip"
+
+
+def test_static_files_pass_through_compressed_by_whitenoise(nginx, article_page):
+    # The reader's Accept-Encoding reaches the site for static files, whose
+    # compressed copies WhiteNoise serves; nginx passes them on.
+    page = nginx.get(article_page).body
+    stylesheet = page[page.index('<link rel="stylesheet" href="') + 29 :]
+    stylesheet = stylesheet[: stylesheet.index('"')]
+
+    response = nginx.get(stylesheet, **{"Accept-Encoding": "gzip"})
+
+    assert response.status == 200
+    assert response.getheader("Content-Encoding") == "gzip"
+
+
 def test_a_signed_in_readers_page_never_reaches_anyone_else(
     nginx, article_page, make_reader
 ):

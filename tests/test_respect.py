@@ -29,8 +29,8 @@ def theirs(article, other_reader, make_comment):
     return make_comment(article, other_reader, "A sharp point, well made.")
 
 
-def respect(client, comment, **headers):
-    return client.post(f"/comments/{comment.pk}/respect/", **headers)
+def respect(client, comment, data=None, **headers):
+    return client.post(f"/comments/{comment.pk}/respect/", data or {}, **headers)
 
 
 def respect_button(page, comment) -> str:
@@ -78,6 +78,64 @@ def test_respect_is_taken_back_by_the_second_post(signed_in, article, theirs):
     assert not Respect.objects.exists()
     button = respect_button(signed_in.get(article.get_absolute_url()), theirs)
     assert 'aria-pressed="false"' in button
+
+
+def respect_form(page, comment) -> dict[str, str]:
+    """What the Respect form of `comment` on `page` sends, as a browser does."""
+    html = page.content.decode()
+    start = html.index(f'action="/comments/{comment.pk}/respect/"')
+    form = html[start : html.index("</form>", start)]
+    return dict(
+        re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    )
+
+
+def test_the_respect_form_sent_twice_gives_once_then_takes_back_once(
+    csrf_client, reader, article, theirs
+):
+    # nginx resends a POST to the next instance when the first stopped under
+    # it (deploy/nginx/briefing-locations.conf); a double click does too. The
+    # form says what it wants, so the repeat does not undo it.
+    csrf_client.force_login(reader)
+    give = respect_form(csrf_client.get(article.get_absolute_url()), theirs)
+    assert give["respect"] == "give"
+
+    for _ in "12":
+        csrf_client.post(f"/comments/{theirs.pk}/respect/", give)
+    theirs.refresh_from_db()
+    assert theirs.respect_count == 1 == Respect.objects.count()
+
+    withdraw = respect_form(csrf_client.get(article.get_absolute_url()), theirs)
+    assert withdraw["respect"] == "withdraw"
+    answers = [
+        csrf_client.post(
+            f"/comments/{theirs.pk}/respect/", withdraw, HTTP_ACCEPT="application/json"
+        ).json()
+        for _ in "12"
+    ]
+    theirs.refresh_from_db()
+    assert theirs.respect_count == 0
+    assert not Respect.objects.exists()
+    assert answers == [{"respected": False, "respects": 0}] * 2
+
+
+def test_giving_again_at_the_limit_is_not_refused(
+    signed_in, reader, article, other_reader, make_comment
+):
+    # The repeat of a give that was the last the limit allowed changes
+    # nothing, so it is not refused either.
+    comments = [
+        make_comment(article, other_reader, f"Comment {n}.")
+        for n in range(conversation.RESPECT_LIMIT)
+    ]
+    Respect.objects.bulk_create(
+        Respect(comment=comment, reader=reader) for comment in comments
+    )
+
+    response = respect(signed_in, comments[-1], data={"respect": "give"})
+
+    assert response.status_code == 302
+    assert Respect.objects.filter(comment=comments[-1]).count() == 1
 
 
 def test_respect_answers_json_to_the_page_script(signed_in, theirs):

@@ -156,6 +156,10 @@
             return;
           }
           button.setAttribute("aria-pressed", result.respected ? "true" : "false");
+          // The next press asks for the other state (the form says which).
+          form.querySelector("input[name='respect']").value = result.respected
+            ? "withdraw"
+            : "give";
           form.querySelector(".respects").textContent = String(result.respects);
         })
         .finally(function () {

@@ -49,6 +49,9 @@ def test_reader_respects_a_comment_without_a_reload(
     expect(button).to_have_attribute("aria-pressed", "true")
     expect(button.locator(".respects")).to_have_text("1")
     assert page.evaluate("window.notReloaded") is True
+    # The next press asks to take it back (a form sent twice undoes nothing).
+    wanted = page.locator(f"#comment-{pk} form.respect input[name='respect']")
+    expect(wanted).to_have_value("withdraw")
 
     button.click()
 
