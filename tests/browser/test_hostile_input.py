@@ -88,8 +88,12 @@ CHECK_PAGE = """
             problems.push("link to " + link.getAttribute("href"));
         }
     }
+    // The queue's own <details> (the rest of a long comment, the reasons
+    // to reject for, a note on the author) carry their class; any other is
+    // a reader's.
     const foreign = "script:not([src]), iframe, object, embed, svg, math, style, meta, base, "
-        + "details, template, noscript, img:not([src^='/static/'])";
+        + "details:not(.comment-rest, .desk-reject, .desk-note), template, noscript, "
+        + "img:not([src^='/static/'])";
     for (const element of region.querySelectorAll(foreign)) {
         problems.push("injected <" + element.tagName.toLowerCase() + ">");
     }
