@@ -7,6 +7,10 @@ delay). Whatever changes what a page shows calls `changed()` once, and the
 page is never served again, on any worker or instance, because its key names
 versions that are no longer current.
 
+A page is kept with the versions it was rendered under, so that a hit reads
+the page and the current versions together, in one read of the cache, and
+asks nothing of the database (`SharedPage`).
+
 A version is replaced only after the change commits: a reader who renders
 between the write and the commit reads the old version, so what they keep
 under it is never served again. `BRIEFING_SHARED_PAGE_SECONDS` bounds what no
