@@ -148,7 +148,7 @@ def shown_comments(
     comments = list(comments)
     listed = {comment.pk for comment in comments}
     reader_pk = reader.pk if reader is not None else None
-    if reader_pk is not None:
+    if reader_pk is not None and comments:
         links = [
             _comment_url_maker(f"comments:{name}")
             for name in ("respect", "edit", "delete", "report")
