@@ -5,6 +5,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -126,17 +128,14 @@ class Article(models.Model):
 
     # Whoever saves an article (an editor, a moderator's discussion switch,
     # a script), its shared pages are renewed: a model's save is the one way
-    # every change passes.
+    # every change passes. Deletions, one or the admin's many at once, pass
+    # through `post_delete` (below).
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         shared_pages.changed(self.pk)
 
     def get_absolute_url(self):
         return reverse("briefing:article", args=[self.slug])
-
-    def delete(self, *args, **kwargs):
-        shared_pages.changed(self.pk)
-        return super().delete(*args, **kwargs)
 
     def image_widths(self) -> list[int]:
         """Widths of the copies made of the lead image: those narrower than it."""
@@ -185,3 +184,9 @@ class Article(models.Model):
         if self.comments_auto_close and self.published_at is not None:
             return self.published_at + timedelta(days=auto_close_days)
         return None
+
+
+@receiver(post_delete, sender=Article)
+def _article_deleted(sender, instance, **kwargs):
+    # Its pages and validators are never served again.
+    shared_pages.changed(instance.pk)

@@ -7,6 +7,10 @@ delay). Whatever changes what a page shows calls `changed()` once, and the
 page is never served again, on any worker or instance, because its key names
 versions that are no longer current.
 
+A page is kept with the versions it was rendered under, so that a hit reads
+the page and the current versions together, in one read of the cache, and
+asks nothing of the database (`SharedPage`).
+
 A version is replaced only after the change commits: a reader who renders
 between the write and the commit reads the old version, so what they keep
 under it is never served again. `BRIEFING_SHARED_PAGE_SECONDS` bounds what no
@@ -201,24 +205,73 @@ def anonymous_page(view):
     return wrapped
 
 
+# Each worker's memory of which article a slug names, learnt from the
+# database on a miss: what lets a hit find the article's version, and so its
+# page, in one read of the cache. A memory gone stale (the article renamed,
+# deleted, its slug given to another) costs nothing but a miss: the page is
+# kept under the article's id and the path it was rendered for, and every
+# change to an article renews its version.
+_article_ids: dict[str, int] = {}
+# Slugs of published articles only; forgotten all at once past this many.
+_ARTICLE_IDS_KEPT = 10_000
+
+
+def _page_key(article_id: int, variant: str) -> str:
+    return f"article-page:{article_id}:{variant}"
+
+
 class SharedPage:
     """The shared copy of one article page for one request, if the request
-    is one every anonymous reader would make alike."""
+    is one every anonymous reader would make alike.
 
-    def __init__(self, request: HttpRequest, article):
-        self.key = self.etag = None
-        variant = _variant(request)
-        if variant is not None:
-            versions = _current(SITE, article.pk)
-            self.key = f"article-page:{article.pk}:{':'.join(versions)}:{variant}"
-            self.etag = _etag(request, variant, article.pk, versions)
+    The copy is kept with the versions it was rendered under and its path:
+    a hit reads it, the site's version and the article's in one `get_many`,
+    without a statement to the database. A copy whose versions are no longer
+    current is never served.
+    """
+
+    def __init__(self, request: HttpRequest, slug: str):
+        self.request = request
+        self.slug = slug
+        self.variant = _variant(request)
+        self.article_id = self.versions = self.key = self.etag = None
 
     def get(self) -> HttpResponse | None:
         """The page as an earlier reader was served it, if it is current."""
-        if self.key is None:
+        article_id = _article_ids.get(self.slug)
+        if self.variant is None or article_id is None:
             return None
-        content = cache.get(self.key)
-        return None if content is None else publish(HttpResponse(content), self.etag)
+        key = _page_key(article_id, self.variant)
+        scopes = [_version_key(SITE), _version_key(article_id)]
+        found = cache.get_many([key, *scopes])
+        versions = [found.get(scope) for scope in scopes]
+        if None in versions:
+            return None
+        # Read before the article is: a change committed after this read
+        # renews a version, so a page rendered from older rows is not served.
+        self.article_id, self.versions = article_id, versions
+        entry = found.get(key)
+        if entry is None or entry[0] != versions or entry[1] != self.request.path:
+            return None
+        etag = _etag(self.request, self.variant, article_id, versions)
+        return publish(HttpResponse(entry[2]), etag)
+
+    def found(self, article) -> None:
+        """The article the slug names, read from the database after a miss."""
+        if self.variant is None:
+            return
+        if _article_ids.get(self.slug) != article.pk:
+            if len(_article_ids) >= _ARTICLE_IDS_KEPT:
+                _article_ids.clear()
+            _article_ids[self.slug] = article.pk
+        if self.article_id != article.pk:
+            self.article_id, self.versions = article.pk, _current(SITE, article.pk)
+        self.key = _page_key(article.pk, self.variant)
+        self.etag = _etag(self.request, self.variant, article.pk, self.versions)
+
+    def not_found(self) -> None:
+        """No published article has the slug (any longer)."""
+        _article_ids.pop(self.slug, None)
 
     def keep(self, response) -> None:
         """Share `response` once it is rendered, unless it is someone's own."""
@@ -232,4 +285,5 @@ class SharedPage:
             response.status_code == 200
             and b"csrfmiddlewaretoken" not in response.content
         ):
-            cache.set(self.key, response.content, settings.BRIEFING_SHARED_PAGE_SECONDS)
+            entry = (self.versions, self.request.path, response.content)
+            cache.set(self.key, entry, settings.BRIEFING_SHARED_PAGE_SECONDS)

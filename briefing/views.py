@@ -3,7 +3,7 @@ import sys
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.decorators import method_decorator
@@ -53,10 +53,16 @@ class ArticleView(DetailView):
         # A reader's copy still current: 304 before the article is looked up.
         if (response := not_modified(request, article=True)) is not None:
             return response
-        self.object = self.get_object()
-        shared = SharedPage(request, self.object)
+        # A copy every anonymous reader shares: from the cache alone.
+        shared = SharedPage(request, self.kwargs["slug"])
         if (page := shared.get()) is not None:
             return page
+        try:
+            self.object = self.get_object()
+        except Http404:
+            shared.not_found()
+            raise
+        shared.found(self.object)
         response = self.render_to_response(self.get_context_data(object=self.object))
         shared.keep(response)
         return response

@@ -102,6 +102,23 @@ class ShownComment:
     new: bool = False
     # The author's appeal against its rejection, where the page read it.
     appeal_state: str = ""
+    # The signed-in reader's links about it ("" for anonymous readers).
+    respect_url: str = ""
+    edit_url: str = ""
+    delete_url: str = ""
+    report_url: str = ""
+
+
+# A comment's id no comment has, to reverse a URL with once per list.
+_ID_MARK = 987654321987654321
+
+
+def _comment_url_maker(name: str):
+    """`reverse(name, args=[pk])` for every `pk`, from one `reverse()`: a
+    comment's URLs differ only in its id, and a page of 50 comments would
+    otherwise reverse a hundred of them (the template's `{% url %}`)."""
+    prefix, suffix = reverse(name, args=[_ID_MARK]).split(str(_ID_MARK))
+    return lambda pk: f"{prefix}{pk}{suffix}"
 
 
 def placeholder(comment: Comment) -> str:
@@ -131,6 +148,12 @@ def shown_comments(
     comments = list(comments)
     listed = {comment.pk for comment in comments}
     reader_pk = reader.pk if reader is not None else None
+    if reader_pk is not None and comments:
+        links = [
+            _comment_url_maker(f"comments:{name}")
+            for name in ("respect", "edit", "delete", "report")
+        ]
+    profile_urls = {}
     shown = []
     for comment in comments:
         item = ShownComment(
@@ -147,7 +170,10 @@ def shown_comments(
             continue
         author = comment.author
         item.username = author.username
-        item.profile_url = author.get_absolute_url()
+        # One reverse() an author, not one a comment.
+        if (profile_url := profile_urls.get(author.pk)) is None:
+            profile_url = profile_urls[author.pk] = author.get_absolute_url()
+        item.profile_url = profile_url
         item.name = bidi_isolated(author.get_short_name())
         item.online = author.is_online
         local = timezone.localtime(comment.created_at)
@@ -157,6 +183,10 @@ def shown_comments(
         item.body = format_body(comment.body)
         item.respects = comment.respect_count
         item.appeal_state = getattr(comment, "appeal_state", None) or ""
+        if reader_pk is not None:
+            item.respect_url, item.edit_url, item.delete_url, item.report_url = (
+                link(comment.pk) for link in links
+            )
         if comment.status == Status.PUBLISHED and reader_pk is not None:
             item.respected = getattr(comment, "respected", False)
             item.can_respect = comment.author_id != reader_pk

@@ -14,8 +14,11 @@ from datetime import timedelta
 import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -338,3 +341,157 @@ def test_cache_a_change_shows_only_after_it_commits(anonymous, article, committi
         assertNotContains(anonymous.get(article.get_absolute_url()), "Renamed")
 
     assertContains(anonymous.get(article.get_absolute_url()), "Renamed")
+
+
+# A hit answers from the cache alone: the article itself is not read, so
+# every way an article stops being what its page shows (edited, unpublished,
+# rescheduled, renamed, deleted) must renew its version.
+
+
+class _CacheCalls:
+    """The calls made to the cache backend, outermost only (the file cache's
+    get_many asks its own get for each key)."""
+
+    METHODS = ["get", "get_many", "add", "set", "set_many", "delete", "touch"]
+
+    def __init__(self, monkeypatch):
+        self.calls = []
+        self._depth = 0
+        backend = caches["default"]
+        for name in self.METHODS:
+            monkeypatch.setattr(backend, name, self._spy(name, getattr(backend, name)))
+
+    def _spy(self, name, method):
+        def spy(*args, **kwargs):
+            if self._depth == 0:
+                self.calls.append(name)
+            self._depth += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self._depth -= 1
+
+        return spy
+
+
+def test_cache_a_hit_is_one_cache_read_and_no_statement(
+    anonymous, article, reader, make_comment, monkeypatch
+):
+    make_comment(article, reader, "Read from the cache.")
+    first = anonymous.get(article.get_absolute_url())
+    cache_calls = _CacheCalls(monkeypatch)
+
+    with CaptureQueriesContext(connection) as statements:
+        hit = anonymous.get(article.get_absolute_url())
+
+    assert hit.status_code == 200
+    assert hit.content == first.content
+    assert hit["ETag"] == first["ETag"]
+    assertContains(hit, "Read from the cache.")
+    assert statements.captured_queries == []
+    assert cache_calls.calls == ["get_many"]
+
+
+def test_cache_unknown_slug_is_still_not_found_with_a_warm_cache(anonymous, article):
+    anonymous.get(article.get_absolute_url())
+
+    for _ in range(2):
+        assert anonymous.get("/articles/no-such-story/").status_code == 404
+        assert anonymous.get(f"/articles/{article.slug}x/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    [None, timezone.now() + timedelta(days=1)],
+    ids=["back to a draft", "rescheduled"],
+)
+def test_cache_article_unpublished_is_gone_at_once(
+    anonymous, article, committing, published_at
+):
+    assert anonymous.get(article.get_absolute_url()).status_code == 200
+    article.published_at = published_at
+
+    with committing():
+        article.save()
+
+    assert anonymous.get(article.get_absolute_url()).status_code == 404
+    assert anonymous.get(article.get_absolute_url()).status_code == 404
+
+
+def test_cache_article_deleted_is_gone_at_once(anonymous, article, committing):
+    url = article.get_absolute_url()
+    assert anonymous.get(url).status_code == 200
+
+    with committing():
+        article.delete()
+
+    assert anonymous.get(url).status_code == 404
+
+
+def test_cache_articles_deleted_together_from_the_admin_are_gone_at_once(
+    anonymous, make_article, editor, committing
+):
+    articles = [make_article("first-story"), make_article("second-story")]
+    for article in articles:
+        assert anonymous.get(article.get_absolute_url()).status_code == 200
+    staff = Client()
+    staff.force_login(editor)
+
+    with committing():
+        response = staff.post(
+            "/admin/briefing/article/",
+            {
+                "action": "delete_selected",
+                "_selected_action": [article.pk for article in articles],
+                "post": "yes",
+            },
+        )
+
+    assert response.status_code == 302
+    for article in articles:
+        assert anonymous.get(article.get_absolute_url()).status_code == 404
+
+
+def test_cache_article_renamed_is_served_under_its_new_slug_only(
+    anonymous, article, make_article, committing
+):
+    old_url = article.get_absolute_url()
+    assertContains(anonymous.get(old_url), article.title)
+    article.slug = "a-new-slug"
+    article.title = "Renamed and retitled"
+
+    with committing():
+        article.save()
+
+    assert anonymous.get(old_url).status_code == 404
+    assertContains(anonymous.get(article.get_absolute_url()), "Renamed and retitled")
+    # The old slug given to another article: that article's page.
+    with committing():
+        make_article(old_url.split("/")[2], title="Another story under the old slug")
+    page = anonymous.get(old_url)
+    assertContains(page, "Another story under the old slug")
+    assertNotContains(page, "Renamed and retitled")
+
+
+def test_cache_article_edited_shows_on_every_cached_page_at_once(
+    anonymous, article, reader, make_comment, committing
+):
+    start = timezone.now() - timedelta(hours=1)
+    for n in range(COMMENTS_PER_PAGE + 1):
+        make_comment(
+            article, reader, f"Comment {n:03}.", created_at=start + timedelta(seconds=n)
+        )
+    urls = [
+        article.get_absolute_url(),
+        f"{article.get_absolute_url()}?page=2",
+        f"{article.get_absolute_url()}?sort=newest",
+    ]
+    for url in urls:
+        assertContains(anonymous.get(url), article.title)
+    article.title = "Corrected on every page"
+
+    with committing():
+        article.save(update_fields=["title"])
+
+    for url in urls:
+        assertContains(anonymous.get(url), "Corrected on every page")

@@ -322,3 +322,20 @@ def test_what_is_the_same_for_everyone_stays_in_a_signed_in_browser_only(
     assert "private" in cache_control(response)
     assert "public" not in cache_control(response)
     assert any(part.startswith("max-age=") for part in cache_control(response))
+
+
+@pytest.mark.parametrize("how", ["unpublished", "deleted"])
+def test_an_article_gone_is_gone_for_a_conditional_reader(
+    client, article, committing, how
+):
+    url = article.get_absolute_url()
+    etag = etag_of(client, url)
+
+    with committing():
+        if how == "deleted":
+            article.delete()
+        else:
+            article.published_at = None
+            article.save()
+
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 404

@@ -35,8 +35,8 @@ pytestmark = pytest.mark.django_db
 # The article, the page of comments, the featured comments.
 ANONYMOUS_ARTICLE_BUDGET = 3
 # An article page anonymous readers already share (briefing/shared_pages.py):
-# only the article is read.
-CACHED_ANONYMOUS_ARTICLE_BUDGET = 1
+# the cache alone, not even the article.
+CACHED_ANONYMOUS_ARTICLE_BUDGET = 0
 # The session's user, the article, the page (with the reader's respects),
 # the featured comments, their own unpublished comments and their sanctions;
 # the contract allows 7.

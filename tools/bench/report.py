@@ -586,8 +586,8 @@ the 50-comment one, against {without or float("nan"):.2f}x without it.{_postgres
 **The anonymous readers' shared pages** (`briefing/views.py` `ArticleView`,
 `briefing/shared_pages.py`). Anonymous readers all see the same article page,
 so it comes whole from the shared cache (file cache on one machine, Redis
-across instances) under a key made of the article, the
-page number and two *versions*: random tokens in the same cache, the
+across instances), kept under the article, the page, order and language
+with two *versions* it was rendered under: random tokens in the same cache, the
 article's replaced after commit wherever one of its comments changes
 (`post_comment`, `edit_comment`, `change_status`, through which deletions
 and moderation pass, and `change_status_of_all` for a ban), the site's when
@@ -595,7 +595,10 @@ the moderation settings change (a site-wide pause). Every worker and
 instance reads the same tokens, so the next request anywhere renders
 afresh; entries live 60 s, which bounds how stale Online/Offline, a changed
 display name or a discussion closing by itself at its time can be. A hit
-reads only the article: 1 statement instead of 3, and no rendering.
+is one read of the cache (the page and both current versions, one
+`get_many`), no statement and no rendering: each worker remembers which
+article a slug names, and an article edited, unpublished, renamed or deleted
+renews its version like a comment does.
 Signed-in readers are never served from it (their page holds the form,
 their own pending comments and their own links), nor is a page with a
 message waiting for its reader. `tests/test_discussion_cache.py` shows each
@@ -604,8 +607,8 @@ another. A hit costs {_ratio(results, "cached_50_anonymous"):.1f} constant
 views in process, and the anonymous page reaches
 {results["wire"]["article_50"]["rps"] / results["wire"]["constant"]["rps"]:.0%}
 of the constant view's throughput over the wire. What a hit still pays
-beyond the constant view is the article's query (building it through the
-ORM costs more than running it) and three cache reads:
+beyond the constant view (its one cache read, the validator's digest, the
+response's headers):
 {_ms(results, "cached_50_anonymous") - _ms(results, "constant_anonymous"):.1f} ms.
 {peers}
 **Writes.** A post costs {post_ms:.1f} ms in process (CSRF, session, the
