@@ -22,6 +22,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 SITE = "site"
 # The discussion's order: a query parameter, else the reader's remembered
@@ -84,9 +86,11 @@ class SharedPage:
         )
         if not shared:
             return None
+        # Each language is its own page: the one LocaleMiddleware chose from
+        # the language cookie or Accept-Language.
         return (
             f"article-page:{article.pk}:{_current(SITE)}:{_current(article.pk)}"
-            f":{page}:{sort}"
+            f":{page}:{sort}:{translation.get_language()}"
         )
 
     def get(self) -> HttpResponse | None:
@@ -94,10 +98,15 @@ class SharedPage:
         if self.key is None:
             return None
         content = cache.get(self.key)
-        return None if content is None else HttpResponse(content)
+        if content is None:
+            return None
+        response = HttpResponse(content)
+        vary(response)
+        return response
 
     def keep(self, response) -> None:
         """Share `response` once it is rendered, unless it is someone's own."""
+        vary(response)
         if self.key is not None:
             response.add_post_render_callback(self._keep)
 
@@ -108,3 +117,9 @@ class SharedPage:
             and b"csrfmiddlewaretoken" not in response.content
         ):
             cache.set(self.key, response.content, settings.BRIEFING_SHARED_PAGE_SECONDS)
+
+
+def vary(response) -> None:
+    """An article page differs by language (the cookie or Accept-Language)
+    and by reader (the session cookie): a cache in front must key it so."""
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))

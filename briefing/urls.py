@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("briefing.accounts.urls")),
     path("accounts/", include(allauth_overrides)),
     path("accounts/", include("allauth.urls")),
+    # Django's set_language (django.conf.urls.i18n's URL), wrapped: see the view.
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

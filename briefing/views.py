@@ -6,8 +6,11 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.translation import check_for_language
+from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve
 
@@ -55,6 +58,35 @@ class ArticleView(DetailView):
         response = self.render_to_response(self.get_context_data(object=self.object))
         shared.keep(response)
         return response
+
+
+# The switch in every page's footer posts here. An anonymous reader's form
+# carries no CSRF token: the article pages they are served are shared by every
+# anonymous reader (shared_pages), so a token in them would be someone else's,
+# and a token would keep the page from being shared at all. For them the view
+# is exempt: all a forged post could do is set the language cookie, which
+# changes how the site reads (the next click on the switch changes it back),
+# never what it does or what anyone else sees. A signed-in reader's pages are
+# their own and carry a token, and for them the choice is stored on the
+# account, so their post is checked as any other.
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """Django's set_language (the language cookie, then back to `next`); for
+    a signed-in reader, the language is also remembered on the account, for
+    their pages on any browser and for their e-mails."""
+    if request.user.is_authenticated:
+        return _set_readers_language(request)
+    return i18n.set_language(request)
+
+
+@csrf_protect
+def _set_readers_language(request):
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if language in dict(settings.LANGUAGES) and check_for_language(language):
+        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    return response
 
 
 class GuidelinesView(TemplateView):

@@ -102,6 +102,11 @@ class User(AbstractUser):
     # Erased: the row stays for the comments' and the trail's foreign keys,
     # with nothing left that says who the reader was.
     erased_at = models.DateTimeField("erased", null=True, blank=True, editable=False)
+    # The language the reader chose (the switch in the footer) or signed up
+    # in: their pages and their e-mails are in it. Empty: the browser's.
+    language = models.CharField(
+        "language", max_length=10, choices=settings.LANGUAGES, blank=True
+    )
 
     objects = ReaderManager()
 
@@ -148,6 +153,11 @@ class User(AbstractUser):
         if self.deletion_requested_at is None:
             return None
         return self.deletion_requested_at + deletion_grace()
+
+    @property
+    def mail_language(self) -> str:
+        """The language of the e-mails the reader is sent."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def label(self) -> str:
