@@ -1,13 +1,19 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article
 
 
 class LatestArticlesFeed(Feed):
-    title = "Briefing: latest articles"
+    title = _("Briefing: latest articles")
     link = reverse_lazy("briefing:front_page")
-    description = "News and analysis from Briefing."
+    description = _("News and analysis from Briefing.")
+
+    def language(self):
+        """The reader's: the titles and descriptions are in it."""
+        return get_language()
 
     def items(self):
         return Article.objects.published().select_related("author")[:20]

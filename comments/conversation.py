@@ -54,8 +54,11 @@ def toggle_respect(comment: Comment, reader: User) -> bool:
                 ).count()
                 if recent >= RESPECT_LIMIT:
                     raise PostingRefused(
-                        f"You can respect {RESPECT_LIMIT} comments an hour. "
-                        "Please try again later.",
+                        _(
+                            "You can respect %(limit)d comments an hour. "
+                            "Please try again later."
+                        )
+                        % {"limit": RESPECT_LIMIT},
                         status=429,
                         retry_after=int(RESPECT_WINDOW.total_seconds()),
                     )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -100,8 +101,10 @@ def require_staff_two_factor(get_response):
             if not EmailAddress.objects.filter(user=user, verified=True).exists():
                 messages.warning(
                     request,
-                    "Staff must verify their e-mail address before using the "
-                    "admin: follow the link in the mail we sent, or send it again.",
+                    _(
+                        "Staff must verify their e-mail address before using the "
+                        "admin: follow the link in the mail we sent, or send it again."
+                    ),
                 )
                 return redirect("account_email")
             if not Authenticator.objects.filter(
@@ -109,8 +112,10 @@ def require_staff_two_factor(get_response):
             ).exists():
                 messages.warning(
                     request,
-                    "Staff must set up two-factor sign-in before using the "
-                    "admin: add an authenticator app below.",
+                    _(
+                        "Staff must set up two-factor sign-in before using the "
+                        "admin: add an authenticator app below."
+                    ),
                 )
                 return redirect("mfa_activate_totp")
         return get_response(request)

@@ -6,6 +6,8 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Comment, Report, Sanction, Status
 from ..moderation import REJECTION_RATE_WINDOW, rejection_rate_holds
@@ -54,10 +56,10 @@ def attach_context(comments: list[Comment]) -> None:
 
 
 HISTORY_LABELS = [
-    (Status.PUBLISHED, "published"),
-    (Status.PENDING, "pending"),
-    (Status.REJECTED, "rejected"),
-    (Status.DELETED, "deleted"),
+    (Status.PUBLISHED, pgettext_lazy("comments", "published")),
+    (Status.PENDING, pgettext_lazy("comments", "pending")),
+    (Status.REJECTED, pgettext_lazy("comments", "rejected")),
+    (Status.DELETED, pgettext_lazy("comments", "deleted")),
 ]
 
 
@@ -77,13 +79,17 @@ def describe_history(comment: Comment):
     decided = recent[Status.PUBLISHED] + rejected
     rate = ""
     if rejection_rate_holds(decided, rejected):
-        rate = (
-            f"premoderated: {rejected} of {decided} decided in "
-            f"{REJECTION_RATE_WINDOW.days} days rejected"
-        )
+        rate = _(
+            "premoderated: %(rejected)d of %(decided)d decided in %(days)d days "
+            "rejected"
+        ) % {
+            "rejected": rejected,
+            "decided": decided,
+            "days": REJECTION_RATE_WINDOW.days,
+        }
     return format_html(
         "{}{}{}",
-        counts or "no comments",
+        counts or _("no comments"),
         format_html('<br><strong class="rejection-rate">{}</strong>', rate)
         if rate
         else "",

@@ -16,10 +16,11 @@ from django.contrib.admin import ActionLocation
 from django.contrib.admin.views.main import ChangeList
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from briefing.accounts.models import User
@@ -45,14 +46,16 @@ class ReasonForm(forms.Form):
     which "other" (or no choice) needs, as it names nothing by itself."""
 
     removal_reason = forms.ChoiceField(
-        label="Standard reason (the author and the discussion's placeholder name it)",
+        label=_(
+            "Standard reason (the author and the discussion's placeholder name it)"
+        ),
         choices=RemovalReason.choices,
         initial=RemovalReason.OTHER,
         required=False,
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Note (the author sees it; required for “other”)",
+        label=_("Note (the author sees it; required for “other”)"),
         max_length=moderation.REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -63,7 +66,7 @@ class ReasonForm(forms.Form):
         removal_reason = cleaned.get("removal_reason") or RemovalReason.OTHER
         cleaned["removal_reason"] = removal_reason
         if removal_reason == RemovalReason.OTHER and not cleaned.get("reason"):
-            self.add_error("reason", "This field is required.")
+            self.add_error("reason", _("This field is required."))
         return cleaned
 
 
@@ -98,7 +101,7 @@ class CommentAdmin(admin.ModelAdmin):
         ("created_at", admin.DateFieldListFilter),
     ]
     search_fields = ["body"]
-    search_help_text = (
+    search_help_text = _(
         "A reader's username shows their comments; anything else is looked "
         "for in the text."
     )
@@ -121,7 +124,7 @@ class CommentAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["text", "status", "why", "reports"]}),
         (
-            "Where and who",
+            _("Where and who"),
             {
                 "fields": [
                     "article_link",
@@ -167,7 +170,7 @@ class CommentAdmin(admin.ModelAdmin):
         return ModerationQueue
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"title": "Moderation queue", **(extra_context or {})}
+        extra_context = {"title": _("Moderation queue"), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -203,11 +206,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     # Columns and fields.
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def excerpt(self, comment):
         return Truncator(comment.body).chars(120)
 
-    @admin.display(description="author and history")
+    @admin.display(description=_("author and history"))
     def author_with_history(self, comment):
         return format_html(
             '<a href="?{}">{}</a><br><span class="history">{}</span>',
@@ -216,7 +219,7 @@ class CommentAdmin(admin.ModelAdmin):
             describe_history(comment),
         )
 
-    @admin.display(description="article")
+    @admin.display(description=_("article"))
     def article_link(self, comment):
         return format_html(
             '<a href="{}?{}">{}</a>',
@@ -225,11 +228,11 @@ class CommentAdmin(admin.ModelAdmin):
             Truncator(comment.article.title).chars(60),
         )
 
-    @admin.display(description="open reports")
+    @admin.display(description=_("open reports"))
     def reports(self, comment):
         return describe_reports(comment)
 
-    @admin.display(description="rule and reason")
+    @admin.display(description=_("rule and reason"))
     def why(self, comment):
         if not comment.rule and not comment.moderation_reason:
             return "—"
@@ -241,7 +244,7 @@ class CommentAdmin(admin.ModelAdmin):
             comment.moderation_reason,
         )
 
-    @admin.display(description="text")
+    @admin.display(description=_("text"))
     def text(self, comment):
         return format_html(
             '<div class="comment-text">{}</div>',
@@ -250,23 +253,27 @@ class CommentAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.display(description="reply to")
+    @admin.display(description=_("reply to"))
     def reply_to_link(self, comment):
         if comment.reply_to_id is None:
             return "—"
         return format_html(
-            '<a href="{}">comment {}</a>',
+            _('<a href="{}">comment {}</a>'),
             reverse("admin:comments_comment_change", args=[comment.reply_to_id]),
             comment.reply_to_id,
         )
 
-    @admin.display(description="author")
+    @admin.display(description=_("author"))
     def author_summary(self, comment):
         return format_html(
-            '{}, joined {}<br>{}<br><a href="{}?{}">all their comments</a>'
-            ' · <a href="{}?{}">sanction this reader</a>',
+            _(
+                '{}, joined {}<br>{}<br><a href="{}?{}">all their comments</a>'
+                ' · <a href="{}?{}">sanction this reader</a>'
+            ),
             comment.author.label,
-            f"{timezone.localtime(comment.author.date_joined):%d %B %Y}",
+            formats.date_format(
+                timezone.localtime(comment.author.date_joined), "DATE_FORMAT"
+            ),
             describe_history(comment),
             reverse("admin:comments_comment_changelist"),
             urlencode({"author": comment.author_id, "queue": "all"}),
@@ -277,8 +284,8 @@ class CommentAdmin(admin.ModelAdmin):
     # Actions: each one calls comments.moderation, once per comment.
 
     @admin.action(
-        description="Approve (publish) this comment",
-        description_plural="Approve (publish) selected comments",
+        description=_("Approve (publish) this comment"),
+        description_plural=_("Approve (publish) selected comments"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -293,8 +300,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Reject this comment, with a reason",
-        description_plural="Reject selected comments, with a reason",
+        description=_("Reject this comment, with a reason"),
+        description_plural=_("Reject selected comments, with a reason"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -302,7 +309,7 @@ class CommentAdmin(admin.ModelAdmin):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return self._ask(
-                request, queryset, form, "reject_selected", "Reject comments"
+                request, queryset, form, "reject_selected", _("Reject comments")
             )
         reason = form.cleaned_data["reason"]
         removal_reason = form.cleaned_data["removal_reason"]
@@ -319,8 +326,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Reject and ban the author",
-        description_plural="Reject selected comments and ban their authors",
+        description=_("Reject and ban the author"),
+        description_plural=_("Reject selected comments and ban their authors"),
         permissions=["moderate", "sanction"],
         location=BOTH_PLACES,
     )
@@ -332,7 +339,7 @@ class CommentAdmin(admin.ModelAdmin):
                 queryset,
                 form,
                 "reject_and_ban",
-                "Reject comments and ban their authors",
+                _("Reject comments and ban their authors"),
             )
         reject_all = form.cleaned_data["reject_all"]
         rejected, banned = moderation.reject_and_ban(
@@ -362,8 +369,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Dismiss this comment's reports",
-        description_plural="Dismiss the reports on selected comments",
+        description=_("Dismiss this comment's reports"),
+        description_plural=_("Dismiss the reports on selected comments"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -375,8 +382,8 @@ class CommentAdmin(admin.ModelAdmin):
         tell_dismissed(self, request, closed)
 
     @admin.action(
-        description="Feature this comment above the discussion",
-        description_plural="Feature selected comments above their discussions",
+        description=_("Feature this comment above the discussion"),
+        description_plural=_("Feature selected comments above their discussions"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -401,8 +408,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Stop featuring this comment",
-        description_plural="Stop featuring selected comments",
+        description=_("Stop featuring this comment"),
+        description_plural=_("Stop featuring selected comments"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )

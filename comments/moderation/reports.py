@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from briefing.accounts.models import User
 
@@ -102,8 +103,8 @@ def report_comment(
             ).count()
             if recent >= moderation.reporting_limit:
                 raise PostingRefused(
-                    f"You can file {moderation.reporting_limit} reports an hour. "
-                    "Please try again later.",
+                    _("You can file %(limit)d reports an hour. Please try again later.")
+                    % {"limit": moderation.reporting_limit},
                     status=429,
                     retry_after=3600,
                 )

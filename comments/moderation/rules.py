@@ -5,7 +5,8 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from briefing.models import Article
 from briefing.text import skeleton, without_invisible
@@ -46,14 +47,14 @@ class Decision:
 def closed_reason(article: Article, moderation: ModerationSettings) -> str:
     """Why nobody can post under `article` now, or "" when they can."""
     if moderation.comments_paused:
-        return "Commenting is paused across the site for now."
+        return _("Commenting is paused across the site for now.")
     if not article.comments_open:
-        return "Comments on this article are closed."
+        return _("Comments on this article are closed.")
     closes = article.comments_close_time(moderation.auto_close_days)
     if closes is not None and timezone.now() >= closes:
-        return (
-            f"Comments on this article closed on {timezone.localtime(closes):%d %B %Y}."
-        )
+        return _("Comments on this article closed on %(date)s.") % {
+            "date": formats.date_format(timezone.localtime(closes), "DATE_FORMAT")
+        }
     return ""
 
 
@@ -61,7 +62,7 @@ def leaving_reason(reader) -> str:
     """Why `reader` may not write now because they are deleting their
     account, or "" when they may."""
     if reader.is_authenticated and reader.deletion_pending:
-        return (
+        return _(
             "Your account is being deleted, so you can no longer post. "
             "Cancel the deletion to join the discussion again."
         )
