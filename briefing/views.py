@@ -6,6 +6,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import check_for_language
 from django.views import i18n
 from django.views.decorators.cache import never_cache
@@ -86,6 +87,20 @@ def _set_readers_language(request):
     language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
     if language in dict(settings.LANGUAGES) and check_for_language(language):
         type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    return response
+
+
+_catalog = i18n.JavaScriptCatalog.as_view()
+
+
+@require_safe
+def javascript_catalog(request):
+    """The words briefing.js writes, in the reader's language: the same for
+    every reader of a language, so kept an hour, varying on Accept-Language
+    and on the cookies (the language switch's)."""
+    response = _catalog(request)
+    patch_cache_control(response, public=True, max_age=3600)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
 
 

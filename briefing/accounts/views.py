@@ -9,7 +9,7 @@ from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import formats, timezone
+from django.utils import dateformat, timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
@@ -152,7 +152,7 @@ def delete_account(request):
                 "Until then, sign in to cancel the deletion."
             )
             % {
-                "day": formats.date_format(timezone.localtime(due), "DATE_FORMAT"),
+                "day": dateformat.format(timezone.localtime(due), "d E Y"),
                 "time": f"{timezone.localtime(due):%H:%M}",
             },
         )

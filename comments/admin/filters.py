@@ -88,7 +88,11 @@ class ArticleFilter(admin.SimpleListFilter):
             .values_list("pk", "title")[: self.latest]
         )
         value = self.value()
-        if value and value.isdigit() and int(value) not in {pk for pk, _ in articles}:
+        if (
+            value
+            and value.isdigit()
+            and int(value) not in {pk for pk, _title in articles}
+        ):
             articles += Article.objects.filter(pk=value).values_list("pk", "title")
         return [(str(pk), Truncator(title).chars(60)) for pk, title in articles]
 

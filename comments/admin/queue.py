@@ -16,7 +16,7 @@ from django.contrib.admin import ActionLocation
 from django.contrib.admin.views.main import ChangeList
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -271,9 +271,7 @@ class CommentAdmin(admin.ModelAdmin):
                 ' · <a href="{}?{}">sanction this reader</a>'
             ),
             comment.author.label,
-            formats.date_format(
-                timezone.localtime(comment.author.date_joined), "DATE_FORMAT"
-            ),
+            dateformat.format(timezone.localtime(comment.author.date_joined), "d E Y"),
             describe_history(comment),
             reverse("admin:comments_comment_changelist"),
             urlencode({"author": comment.author_id, "queue": "all"}),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -108,16 +108,16 @@ class Sanction(models.Model):
             return verb
         return gettext("%(sanction)s until %(time)s") % {
             "sanction": verb,
-            "time": formats.date_format(
-                timezone.localtime(self.until), "SHORT_DATETIME_FORMAT"
-            ),
+            "time": dateformat.format(timezone.localtime(self.until), "d M Y H:i"),
         }
 
     def explanation(self) -> str:
         """What the reader is told on the article and when they try to post."""
         reason = sentence(self.reason)
+        # "05 December 2026 16:39", "05 декабря 2026 16:39": E is the month
+        # as a date says it (the genitive in Russian).
         until = (
-            formats.date_format(timezone.localtime(self.until), "DATETIME_FORMAT")
+            dateformat.format(timezone.localtime(self.until), "d E Y H:i")
             if self.until
             else ""
         )

@@ -60,7 +60,7 @@ def delete_reports(reports, moderator: User) -> int:
     count of open reports true."""
     with transaction.atomic():
         comment_ids = set(reports.values_list("comment_id", flat=True))
-        deleted, _ = reports.delete()
+        deleted, _by_model = reports.delete()
         for comment_id in comment_ids:
             Comment.objects.filter(pk=comment_id).update(
                 open_reports=_open_reports(comment_id)

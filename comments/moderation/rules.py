@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.utils import formats, timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from briefing.models import Article
@@ -53,7 +53,7 @@ def closed_reason(article: Article, moderation: ModerationSettings) -> str:
     closes = article.comments_close_time(moderation.auto_close_days)
     if closes is not None and timezone.now() >= closes:
         return _("Comments on this article closed on %(date)s.") % {
-            "date": formats.date_format(timezone.localtime(closes), "DATE_FORMAT")
+            "date": dateformat.format(timezone.localtime(closes), "d E Y")
         }
     return ""
 
