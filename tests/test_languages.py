@@ -600,7 +600,7 @@ def test_the_check_for_english_finds_the_english_site(russian_site):
     """The check above would see a string left in English: the same pages in
     English are full of them."""
     signed_in = Client()
-    signed_in.force_login(russian_site["ivan"])
+    signed_in.force_login(russian_site["olga"])  # who chose no language
 
     found = english_left(
         signed_in.get(russian_site["article"].get_absolute_url(), **EN)
