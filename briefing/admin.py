@@ -18,9 +18,9 @@ class ArticleAdmin(admin.ModelAdmin):
             _("Lead image"),
             {"fields": ["image", "image_alt", "image_caption", "photo_credits"]},
         ),
-        ("Publication", {"fields": ["author", "published_at"]}),
+        (_("Publication"), {"fields": ["author", "published_at"]}),
         (
-            "Discussion",
+            _("Discussion"),
             {
                 "fields": [
                     "comments_open",

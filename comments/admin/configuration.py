@@ -37,7 +37,7 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
     """One row of knobs: its list goes straight to it."""
 
     fieldsets = [
-        ("Discussions", {"fields": ["comments_paused", "auto_close_days"]}),
+        (_("Discussions"), {"fields": ["comments_paused", "auto_close_days"]}),
         (
             _("Rules on new comments"),
             {"fields": ["new_reader_premoderation", "max_links", "report_threshold"]},

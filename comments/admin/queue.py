@@ -393,8 +393,11 @@ class CommentAdmin(admin.ModelAdmin):
             except moderation.FeaturedLimitReached:
                 self.message_user(
                     request,
-                    f"{comment} was not featured: its article already features "
-                    f"{FEATURED_LIMIT} comments.",
+                    _(
+                        "%(comment)s was not featured: its article already "
+                        "features %(limit)d comments."
+                    )
+                    % {"comment": comment, "limit": FEATURED_LIMIT},
                     messages.ERROR,
                 )
         self._tell(
