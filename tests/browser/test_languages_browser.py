@@ -6,6 +6,7 @@ import pytest
 
 from .conftest import axe_violations
 from .pages import PAGES
+from .test_html_validity import nu_errors
 
 pytestmark = pytest.mark.browser
 
@@ -59,3 +60,29 @@ def test_the_switch_works_without_javascript(make_context, base_url):
     assert page.evaluate("() => document.documentElement.lang") == "ru"
     assert page.url == base_url + "/guidelines/"
     assert page.get_by_role("heading", name="Правила сообщества").count() == 1
+
+
+@pytest.fixture(scope="module")
+def checked_russian_pages(
+    browser, browser_context_args, signed_in_state, visit, tmp_path_factory
+):
+    """Each Russian page's HTML as the server sent it, checked together by
+    the Nu Html Checker (test_html_validity's)."""
+    folder = tmp_path_factory.mktemp("html-ru")
+    files = {}
+    for number, spec in enumerate(RUSSIAN_PAGES):
+        context = browser.new_context(
+            **{**browser_context_args, "locale": "ru-RU"},
+            **({"storage_state": signed_in_state} if spec.signed_in else {}),
+        )
+        response = visit(context.new_page(), spec)
+        files[spec.name] = folder / f"page-{number}.html"
+        files[spec.name].write_bytes(response.body())
+        context.close()
+    errors = nu_errors(files.values())
+    return {name: errors[str(path)] for name, path in files.items()}
+
+
+@pytest.mark.parametrize("spec", RUSSIAN_PAGES, ids=str)
+def test_russian_page_is_valid_html(checked_russian_pages, spec):
+    assert checked_russian_pages[spec.name] == []
