@@ -202,6 +202,19 @@ def test_signing_up_remembers_the_language_of_the_sign_up(client):
     )
 
     assert User.objects.get(username="Ivan").language == "ru"
+    (verification,) = mail.outbox
+    assert verification.subject == "Брифинг: Подтвердите адрес электронной почты"
+    assert "Чтобы подтвердить его, перейдите по ссылке" in verification.body
+
+
+def test_account_mails_follow_the_readers_language_not_the_page(client, reader):
+    reader.language = "ru"
+    reader.save()
+
+    client.post(reverse("account_reset_password"), {"email": reader.email}, **EN)
+
+    (reset,) = mail.outbox
+    assert reset.subject.startswith("Брифинг: ")
 
 
 # --- the notice, dates, plurals ------------------------------------------
