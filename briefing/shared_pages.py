@@ -33,9 +33,9 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import parse_etags
-from django.utils.translation import get_language_from_request
 
 SITE = "site"
 # Renewed by every article's change (its text, its discussion): the version
@@ -112,7 +112,7 @@ def _variant(request: HttpRequest) -> str | None:
     )
     if not shared:
         return None
-    return f"{page}:{sort}:{get_language_from_request(request)}"
+    return f"{page}:{sort}:{translation.get_language()}"
 
 
 # How long shared caches (deploy/'s nginx micro-cache, a CDN) may serve an
@@ -218,10 +218,15 @@ class SharedPage:
         if self.key is None:
             return None
         content = cache.get(self.key)
-        return None if content is None else publish(HttpResponse(content), self.etag)
+        if content is None:
+            return None
+        response = HttpResponse(content)
+        vary(response)
+        return publish(response, self.etag)
 
     def keep(self, response) -> None:
         """Share `response` once it is rendered, unless it is someone's own."""
+        vary(response)
         if self.key is not None:
             publish(response, self.etag)
             response.add_post_render_callback(self._keep)
@@ -233,3 +238,9 @@ class SharedPage:
             and b"csrfmiddlewaretoken" not in response.content
         ):
             cache.set(self.key, response.content, settings.BRIEFING_SHARED_PAGE_SECONDS)
+
+
+def vary(response) -> None:
+    """An article page differs by language (the cookie or Accept-Language)
+    and by reader (the session cookie): a cache in front must key it so."""
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))

@@ -30,6 +30,10 @@ urlpatterns = [
     path("", include("briefing.accounts.urls")),
     path("accounts/", include(allauth_overrides)),
     path("accounts/", include("allauth.urls")),
+    # Django's set_language (django.conf.urls.i18n's URL), wrapped: see the view.
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    # The words briefing.js writes, in the page's language.
+    path("jsi18n/", views.javascript_catalog, name="javascript_catalog"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from briefing import shared_pages
 from briefing.accounts.models import User
@@ -25,7 +26,7 @@ RESPECT_WINDOW = timedelta(hours=1)
 
 class NotRespectable(PostingRefused):
     def __init__(self):
-        super().__init__("You can't respect your own comment.")
+        super().__init__(_("You can't respect your own comment."))
 
 
 def toggle_respect(comment: Comment, reader: User) -> bool:
@@ -44,7 +45,9 @@ def toggle_respect(comment: Comment, reader: User) -> bool:
         # A banned or suspended reader may read, not act on the discussion.
         if (sanction := posting_sanction(reader)) is not None:
             raise PostingRefused(sanction.explanation())
-        withdrawn, _ = Respect.objects.filter(comment=comment, reader=reader).delete()
+        withdrawn, _by_model = Respect.objects.filter(
+            comment=comment, reader=reader
+        ).delete()
         if withdrawn:
             step = -1
         else:
@@ -54,8 +57,11 @@ def toggle_respect(comment: Comment, reader: User) -> bool:
                 ).count()
                 if recent >= RESPECT_LIMIT:
                     raise PostingRefused(
-                        f"You can respect {RESPECT_LIMIT} comments an hour. "
-                        "Please try again later.",
+                        _(
+                            "You can respect %(limit)d comments an hour. "
+                            "Please try again later."
+                        )
+                        % {"limit": RESPECT_LIMIT},
                         status=429,
                         retry_after=int(RESPECT_WINDOW.total_seconds()),
                     )
@@ -99,7 +105,9 @@ def toggle_ignore(reader: User, other: User) -> bool:
     if other.is_staff:
         raise NotIgnorable("You can't ignore the site's staff.")
     with transaction.atomic():
-        stopped, _ = Ignore.objects.filter(ignorer=reader, ignored=other).delete()
+        stopped, _by_model = Ignore.objects.filter(
+            ignorer=reader, ignored=other
+        ).delete()
         if not stopped:
             Ignore.objects.get_or_create(ignorer=reader, ignored=other)
     return not stopped

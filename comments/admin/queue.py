@@ -19,12 +19,13 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from briefing.accounts.models import User
@@ -68,14 +69,16 @@ class ReasonForm(forms.Form):
     which "other" (or no choice) needs, as it names nothing by itself."""
 
     removal_reason = forms.ChoiceField(
-        label="Standard reason (the author and the discussion's placeholder name it)",
+        label=_(
+            "Standard reason (the author and the discussion's placeholder name it)"
+        ),
         choices=RemovalReason.choices,
         initial=RemovalReason.OTHER,
         required=False,
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Note (the author sees it; required for “other”)",
+        label=_("Note (the author sees it; required for “other”)"),
         max_length=moderation.REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -86,7 +89,7 @@ class ReasonForm(forms.Form):
         removal_reason = cleaned.get("removal_reason") or RemovalReason.OTHER
         cleaned["removal_reason"] = removal_reason
         if removal_reason == RemovalReason.OTHER and not cleaned.get("reason"):
-            self.add_error("reason", "This field is required.")
+            self.add_error("reason", _("This field is required."))
         return cleaned
 
 
@@ -123,7 +126,7 @@ class CommentAdmin(admin.ModelAdmin):
         ("created_at", admin.DateFieldListFilter),
     ]
     search_fields = ["body"]
-    search_help_text = (
+    search_help_text = _(
         "A reader's username shows their comments; anything else is looked "
         "for in the text."
     )
@@ -146,7 +149,7 @@ class CommentAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["text", "status", "why", "reports"]}),
         (
-            "Where and who",
+            _("Where and who"),
             {
                 "fields": [
                     "article_link",
@@ -205,7 +208,7 @@ class CommentAdmin(admin.ModelAdmin):
         js = ["js/moderation-queue.js"]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"title": "Moderation queue", **(extra_context or {})}
+        extra_context = {"title": _("Moderation queue"), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -241,7 +244,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     # Columns and fields.
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def comment_text(self, comment):
         """The whole text: a long one shows its beginning as the link to its
         page, and the rest behind a "show the rest" that opens in place."""
@@ -252,7 +255,7 @@ class CommentAdmin(admin.ModelAdmin):
             cut = cut if cut > 0 else SHOWN_IN_FULL - 100
             shown, rest = body[:cut], body[cut:]
         meta = [
-            format_html("on {}", self.article_link(comment)),
+            format_html(gettext("on {}"), self.article_link(comment)),
         ]
         if comment.respect_count:
             meta.append(
@@ -262,7 +265,7 @@ class CommentAdmin(admin.ModelAdmin):
                 % {"count": comment.respect_count}
             )
         if comment.featured_at:
-            meta.append(format_html("<strong>{}</strong>", "featured"))
+            meta.append(format_html("<strong>{}</strong>", gettext("featured")))
         return format_html(
             '<a class="comment-link" href="{}">{}{}</a>{}<p class="comment-meta">{}</p>',
             reverse("admin:comments_comment_change", args=[comment.pk]),
@@ -284,7 +287,7 @@ class CommentAdmin(admin.ModelAdmin):
             format_html_join(" · ", "{}", ((part,) for part in meta)),
         )
 
-    @admin.display(description="state and why")
+    @admin.display(description=_("state and why"))
     def state_and_why(self, comment):
         why = self.why(comment)
         return format_html(
@@ -293,14 +296,14 @@ class CommentAdmin(admin.ModelAdmin):
             comment.get_status_display(),
             format_html('<p class="comment-why">{}</p>', why) if why != "—" else "",
             format_html(
-                '<p class="comment-reports">open reports: {}</p>',
-                describe_reports(comment),
+                '<p class="comment-reports">{}</p>',
+                format_html(gettext("open reports: {}"), describe_reports(comment)),
             )
             if comment.open_reports
             else "",
         )
 
-    @admin.display(description="author and history")
+    @admin.display(description=_("author and history"))
     def author_with_history(self, comment):
         return format_html(
             '<a href="?{}">{}</a><br><span class="history">{}</span>{}',
@@ -379,7 +382,7 @@ class CommentAdmin(admin.ModelAdmin):
             else "—",
         )
 
-    @admin.display(description="article")
+    @admin.display(description=_("article"))
     def article_link(self, comment):
         return format_html(
             '<a href="{}?{}">{}</a>',
@@ -388,11 +391,11 @@ class CommentAdmin(admin.ModelAdmin):
             Truncator(comment.article.title).chars(60),
         )
 
-    @admin.display(description="open reports")
+    @admin.display(description=_("open reports"))
     def reports(self, comment):
         return describe_reports(comment)
 
-    @admin.display(description="rule and reason")
+    @admin.display(description=_("rule and reason"))
     def why(self, comment):
         if not comment.rule and not comment.moderation_reason:
             return "—"
@@ -404,7 +407,7 @@ class CommentAdmin(admin.ModelAdmin):
             comment.moderation_reason,
         )
 
-    @admin.display(description="text")
+    @admin.display(description=_("text"))
     def text(self, comment):
         return format_html(
             '<div class="comment-text">{}</div>',
@@ -413,24 +416,26 @@ class CommentAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.display(description="reply to")
+    @admin.display(description=_("reply to"))
     def reply_to_link(self, comment):
         if comment.reply_to_id is None:
             return "—"
         return format_html(
-            '<a href="{}">comment {}</a>',
+            _('<a href="{}">comment {}</a>'),
             reverse("admin:comments_comment_change", args=[comment.reply_to_id]),
             comment.reply_to_id,
         )
 
-    @admin.display(description="author")
+    @admin.display(description=_("author"))
     def author_summary(self, comment):
         return format_html(
-            '{}, joined {}<br>{}<br><a href="{}?{}">all their comments</a>'
-            ' · <a href="{}?{}">sanction this reader</a>'
-            ' · <a href="{}?{}">add a moderator note</a>{}',
+            gettext(
+                '{}, joined {}<br>{}<br><a href="{}?{}">all their comments</a>'
+                ' · <a href="{}?{}">sanction this reader</a>'
+                ' · <a href="{}?{}">add a moderator note</a>{}'
+            ),
             comment.author.label,
-            f"{timezone.localtime(comment.author.date_joined):%d %B %Y}",
+            dateformat.format(timezone.localtime(comment.author.date_joined), "d E Y"),
             describe_history(comment),
             reverse("admin:comments_comment_changelist"),
             urlencode({"author": comment.author_id, "queue": "all"}),
@@ -578,8 +583,8 @@ class CommentAdmin(admin.ModelAdmin):
     # Actions: each one calls comments.moderation, once per comment.
 
     @admin.action(
-        description="Approve (publish) this comment",
-        description_plural="Approve (publish) selected comments",
+        description=_("Approve (publish) this comment"),
+        description_plural=_("Approve (publish) selected comments"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -594,8 +599,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Reject this comment, with a reason",
-        description_plural="Reject selected comments, with a reason",
+        description=_("Reject this comment, with a reason"),
+        description_plural=_("Reject selected comments, with a reason"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -603,7 +608,7 @@ class CommentAdmin(admin.ModelAdmin):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return self._ask(
-                request, queryset, form, "reject_selected", "Reject comments"
+                request, queryset, form, "reject_selected", _("Reject comments")
             )
         reason = form.cleaned_data["reason"]
         removal_reason = form.cleaned_data["removal_reason"]
@@ -620,8 +625,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Reject and ban the author",
-        description_plural="Reject selected comments and ban their authors",
+        description=_("Reject and ban the author"),
+        description_plural=_("Reject selected comments and ban their authors"),
         permissions=["moderate", "sanction"],
         location=BOTH_PLACES,
     )
@@ -633,7 +638,7 @@ class CommentAdmin(admin.ModelAdmin):
                 queryset,
                 form,
                 "reject_and_ban",
-                "Reject comments and ban their authors",
+                _("Reject comments and ban their authors"),
             )
         reject_all = form.cleaned_data["reject_all"]
         rejected, banned = moderation.reject_and_ban(
@@ -663,8 +668,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Dismiss this comment's reports",
-        description_plural="Dismiss the reports on selected comments",
+        description=_("Dismiss this comment's reports"),
+        description_plural=_("Dismiss the reports on selected comments"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -676,8 +681,8 @@ class CommentAdmin(admin.ModelAdmin):
         tell_dismissed(self, request, closed)
 
     @admin.action(
-        description="Feature this comment above the discussion",
-        description_plural="Feature selected comments above their discussions",
+        description=_("Feature this comment above the discussion"),
+        description_plural=_("Feature selected comments above their discussions"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -689,8 +694,11 @@ class CommentAdmin(admin.ModelAdmin):
             except moderation.FeaturedLimitReached:
                 self.message_user(
                     request,
-                    f"{comment} was not featured: its article already features "
-                    f"{FEATURED_LIMIT} comments.",
+                    _(
+                        "%(comment)s was not featured: its article already "
+                        "features %(limit)d comments."
+                    )
+                    % {"comment": comment, "limit": FEATURED_LIMIT},
                     messages.ERROR,
                 )
         self._tell(
@@ -702,8 +710,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Stop featuring this comment",
-        description_plural="Stop featuring selected comments",
+        description=_("Stop featuring this comment"),
+        description_plural=_("Stop featuring selected comments"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )

@@ -4,6 +4,7 @@ status changes, readers' reports."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .comment import (
     Comment,
@@ -19,7 +20,7 @@ class CommentRevision(models.Model):
         Comment, on_delete=models.CASCADE, related_name="revisions"
     )
     body = models.TextField()
-    written_at = models.DateTimeField(help_text="When this version was written.")
+    written_at = models.DateTimeField(help_text=_("When this version was written."))
 
     class Meta:
         ordering = ["comment", "-written_at"]
@@ -41,7 +42,7 @@ class ModerationEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The moderator or author who acted; empty when a rule fired.",
+        help_text=_("The moderator or author who acted; empty when a rule fired."),
     )
     rule = models.CharField(max_length=30, choices=Rule.choices, blank=True)
     from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
@@ -66,10 +67,10 @@ class Report(models.Model):
     """A reader's report of someone else's comment: one per reader per comment."""
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "spam"
-        ABUSE = "abuse", "abuse or harassment"
-        OFF_TOPIC = "off_topic", "off topic"
-        OTHER = "other", "something else"
+        SPAM = "spam", _("spam")
+        ABUSE = "abuse", _("abuse or harassment")
+        OFF_TOPIC = "off_topic", _("off topic")
+        OTHER = "other", _("something else")
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="reports"
