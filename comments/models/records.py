@@ -4,6 +4,7 @@ status changes, readers' reports."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .comment import (
@@ -107,13 +108,19 @@ class QueueAlert(models.Model):
     """A mail that told the moderators the queue waited too long: kept so
     that they are told at most once an hour, and to show when they were."""
 
-    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
-    pending = models.PositiveIntegerField()
-    oldest_pending_seconds = models.PositiveIntegerField()
-    recipients = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    pending = models.PositiveIntegerField(_("comments pending"))
+    oldest_pending_seconds = models.PositiveIntegerField(
+        _("oldest pending for (seconds)")
+    )
+    recipients = models.PositiveIntegerField(_("moderators told"))
 
     class Meta:
+        verbose_name = _("queue alert")
+        verbose_name_plural = _("queue alerts")
         ordering = ["-sent_at"]
 
     def __str__(self):
-        return f"Queue alert of {self.sent_at:%Y-%m-%d %H:%M}"
+        return gettext("Queue alert of %(time)s") % {
+            "time": f"{self.sent_at:%Y-%m-%d %H:%M}"
+        }

@@ -151,21 +151,28 @@ class ModeratorNote(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="moderator_notes",
+        verbose_name=_("reader"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
+        verbose_name=_("author"),
         help_text=_("The moderator who wrote it."),
     )
-    text = models.TextField(max_length=NOTE_MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("moderator note")
+        verbose_name_plural = _("moderator notes")
         ordering = ["-created_at", "-id"]
         # A page of the queue reads the notes on its authors.
         indexes = [models.Index(fields=["reader", "created_at"], name="note_by_reader")]
 
     def __str__(self):
-        return f"Note on reader {self.reader_id} by {self.author_id}"
+        return gettext("Note on reader %(reader)s by %(author)s") % {
+            "reader": self.reader_id,
+            "author": self.author_id,
+        }
