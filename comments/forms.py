@@ -2,8 +2,11 @@ import uuid
 
 from django import forms
 from django.forms import BoundField
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import APPEAL_MAX_LENGTH, BODY_MAX_LENGTH, Comment, Report
 
@@ -113,20 +116,32 @@ class ReportForm(forms.ModelForm):
         }
 
 
+def _appeal_help() -> str:
+    return ngettext(
+        "Up to %(limit)s character. A moderator other than the one who "
+        "rejected your comment will read it.",
+        "Up to %(limit)s characters. A moderator other than the one who "
+        "rejected your comment will read it.",
+        APPEAL_MAX_LENGTH,
+    ) % {"limit": number_format(APPEAL_MAX_LENGTH, force_grouping=True)}
+
+
 class AppealForm(forms.Form):
     """The author's appeal against a rejection: their words, nothing else."""
 
     text = BodyField(
-        label="Why should the decision be changed?",
+        label=_("Why should the decision be changed?"),
         max_length=APPEAL_MAX_LENGTH,
-        help_text=f"Up to {APPEAL_MAX_LENGTH:,} characters. A moderator other than "
-        "the one who rejected your comment will read it.",
+        help_text=lazy(_appeal_help, str)(),
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": APPEAL_MAX_LENGTH}),
         error_messages={
-            "required": "Say why the decision should be changed: an appeal "
-            "can't be empty.",
-            "max_length": "An appeal can be %(limit_value)d characters at most "
-            "(it has %(show_value)d).",
+            "required": _(
+                "Say why the decision should be changed: an appeal can't be empty."
+            ),
+            "max_length": _(
+                "An appeal can be %(limit_value)d characters at most "
+                "(it has %(show_value)d)."
+            ),
         },
     )
 

@@ -105,15 +105,21 @@ def reports_upheld(comment: Comment, reporters, *, moderator) -> None:
 def appeal_decided(comment: Comment, *, moderator, appeal) -> None:
     """A moderator decided the author's appeal on `comment`: they hear how
     and why."""
-    if appeal.state == "reversed":
-        text = "Your appeal was accepted: your comment is published again"
-    else:
-        text = "Your appeal was turned down: your comment stays rejected"
+    with translation.override(comment.author.mail_language):
+        if appeal.state == "reversed":
+            text = _(
+                "Your appeal was accepted: your comment is published again. %(reason)s"
+            )
+        else:
+            text = _(
+                "Your appeal was turned down: your comment stays rejected. %(reason)s"
+            )
+        text = (text % {"reason": sentence(appeal.decision_reason)}).strip()
     notify(
         comment.author,
         Kind.APPEAL_DECIDED,
         actor=moderator,
-        text=f"{text}. {sentence(appeal.decision_reason)}".strip(),
+        text=text,
         url=comment.get_absolute_url(),
         title=comment.article.title,
         excerpt=comment.body,

@@ -264,8 +264,10 @@ def appeal_comment(request, pk):
             return _refusal(request, response, refusal)
         messages.success(
             request,
-            "Your appeal was sent. A moderator will look at your comment again "
-            "and you will be told what they decide.",
+            _(
+                "Your appeal was sent. A moderator will look at your comment again "
+                "and you will be told what they decide."
+            ),
         )
         return redirect(comment_url(comment))
     return render(request, "comments/appeal.html", context)

@@ -24,7 +24,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -41,7 +41,7 @@ from .history import (
     describe_reports,
 )
 from .inlines import CommentRevisionInline, ModerationEventInline, ReportInline
-from .notes import NoteForm
+from .notes import NOTE_LABEL, NoteForm
 from .pagination import CappedCountPaginator
 from .reports import tell_dismissed
 from .sanctions import BanForm
@@ -314,7 +314,7 @@ class CommentAdmin(admin.ModelAdmin):
             _note_field(comment) if getattr(comment, "desk_can_note", False) else "",
         )
 
-    @admin.display(description="decide")
+    @admin.display(description=_("decide"))
     def decide(self, comment):
         """The row's one-click decisions, buttons of the row's own forms
         (which the queue's template puts outside the list's form): approve,
@@ -328,9 +328,10 @@ class CommentAdmin(admin.ModelAdmin):
             buttons.append(
                 format_html(
                     '<button type="submit" form="{}" formaction="{}" '
-                    'class="desk-approve" data-key="a">Approve <kbd>a</kbd></button>',
+                    'class="desk-approve" data-key="a">{} <kbd>a</kbd></button>',
                     form,
                     reverse("admin:comments_comment_approve", args=[comment.pk]),
+                    pgettext("desk button", "Approve"),
                 )
             )
         if status in (Status.PENDING, Status.PUBLISHED):
@@ -338,14 +339,15 @@ class CommentAdmin(admin.ModelAdmin):
             buttons.append(
                 format_html(
                     '<details class="desk-reject"><summary data-key="r">'
-                    "Reject… <kbd>r</kbd></summary>"
+                    "{} <kbd>r</kbd></summary>"
                     '<div class="desk-reasons">{}</div>'
-                    '<div class="desk-other"><label for="{}-note">Other, with a '
-                    'note for the author</label><input type="text" id="{}-note" '
+                    '<div class="desk-other"><label for="{}-note">{}</label>'
+                    '<input type="text" id="{}-note" '
                     'name="reason" form="{}-other" maxlength="{}" required '
                     'data-key="{}"><button type="submit" form="{}-other" '
-                    'name="removal_reason" value="{}">Reject as other</button>'
+                    'name="removal_reason" value="{}">{}</button>'
                     "</div></details>",
+                    pgettext("desk button", "Reject…"),
                     format_html_join(
                         "",
                         '<button type="submit" form="{}" formaction="{}" '
@@ -357,21 +359,24 @@ class CommentAdmin(admin.ModelAdmin):
                         ),
                     ),
                     form,
+                    gettext("Other, with a note for the author"),
                     form,
                     form,
                     moderation.REASON_MAX_LENGTH,
                     OTHER_REASON_KEY,
                     form,
                     RemovalReason.OTHER.value,
+                    pgettext("desk button", "Reject as other"),
                 )
             )
         if status in (Status.PENDING, Status.PUBLISHED) and not comment.featured_at:
             buttons.append(
                 format_html(
                     '<button type="submit" form="{}" formaction="{}" '
-                    'class="desk-feature" data-key="f">Feature <kbd>f</kbd></button>',
+                    'class="desk-feature" data-key="f">{} <kbd>f</kbd></button>',
                     form,
                     reverse("admin:comments_comment_feature", args=[comment.pk]),
+                    pgettext("desk button", "Feature"),
                 )
             )
         return format_html(
@@ -484,13 +489,17 @@ class CommentAdmin(admin.ModelAdmin):
         comment = self._decided(request, object_id)
         if moderation.approve(comment, request.user):
             self.message_user(
-                request, f"Approved: {_named(comment)}.", messages.SUCCESS
+                request,
+                gettext("Approved: %(comment)s.") % {"comment": _named(comment)},
+                messages.SUCCESS,
             )
         else:
             self.message_user(
                 request,
-                f"Nothing to approve: {_named(comment)} is "
-                f"{comment.get_status_display()} and not reported.",
+                gettext(
+                    "Nothing to approve: %(comment)s is %(status)s and not reported."
+                )
+                % {"comment": _named(comment), "status": comment.get_status_display()},
                 messages.WARNING,
             )
         return self._back_to_queue(request)
@@ -501,13 +510,19 @@ class CommentAdmin(admin.ModelAdmin):
         form = ReasonForm(request.POST)
         if not form.is_valid():
             problems = "; ".join(
-                f"{form.fields[field].label if field in form.fields else field}: "
-                f"{' '.join(errors)}"
+                gettext("%(field)s: %(errors)s")
+                % {
+                    "field": form.fields[field].label
+                    if field in form.fields
+                    else field,
+                    "errors": " ".join(errors),
+                }
                 for field, errors in form.errors.items()
             )
             self.message_user(
                 request,
-                f"{_named(comment)} was not rejected. {problems}",
+                gettext("%(comment)s was not rejected. %(problems)s")
+                % {"comment": _named(comment), "problems": problems},
                 messages.ERROR,
             )
             return self._back_to_queue(request)
@@ -517,13 +532,18 @@ class CommentAdmin(admin.ModelAdmin):
         ):
             self.message_user(
                 request,
-                f"Rejected ({RemovalReason(removal_reason).label}): {_named(comment)}.",
+                gettext("Rejected (%(reason)s): %(comment)s.")
+                % {
+                    "reason": RemovalReason(removal_reason).label,
+                    "comment": _named(comment),
+                },
                 messages.SUCCESS,
             )
         else:
             self.message_user(
                 request,
-                f"Nothing to reject: {_named(comment)} was deleted by its author.",
+                gettext("Nothing to reject: %(comment)s was deleted by its author.")
+                % {"comment": _named(comment)},
                 messages.WARNING,
             )
         return self._back_to_queue(request)
@@ -536,20 +556,28 @@ class CommentAdmin(admin.ModelAdmin):
         except moderation.FeaturedLimitReached:
             self.message_user(
                 request,
-                f"{_named(comment)} was not featured: its article already "
-                f"features {FEATURED_LIMIT} comments.",
+                gettext(
+                    "%(comment)s was not featured: its article already "
+                    "features %(limit)d comments."
+                )
+                % {"comment": _named(comment), "limit": FEATURED_LIMIT},
                 messages.ERROR,
             )
             return self._back_to_queue(request)
         if featured:
             self.message_user(
-                request, f"Featured: {_named(comment)}.", messages.SUCCESS
+                request,
+                gettext("Featured: %(comment)s.") % {"comment": _named(comment)},
+                messages.SUCCESS,
             )
         else:
             self.message_user(
                 request,
-                f"Nothing to feature: {_named(comment)} is already featured, "
-                "or rejected or deleted.",
+                gettext(
+                    "Nothing to feature: %(comment)s is already featured, "
+                    "or rejected or deleted."
+                )
+                % {"comment": _named(comment)},
                 messages.WARNING,
             )
         return self._back_to_queue(request)
@@ -566,16 +594,18 @@ class CommentAdmin(admin.ModelAdmin):
             self.log_addition(request, note, [{"added": {}}])
             self.message_user(
                 request,
-                f"Note kept on {comment.author.label}.",
+                gettext("Note kept on %(reader)s.") % {"reader": comment.author.label},
                 messages.SUCCESS,
             )
         else:
             self.message_user(
                 request,
-                "The note was not kept: "
-                + " ".join(
-                    error for errors in form.errors.values() for error in errors
-                ),
+                gettext("The note was not kept: %(errors)s")
+                % {
+                    "errors": " ".join(
+                        error for errors in form.errors.values() for error in errors
+                    )
+                },
                 messages.ERROR,
             )
         return self._back_to_queue(request)
@@ -774,7 +804,10 @@ def _lines(text: str):
 
 def _named(comment: Comment) -> str:
     """A comment as a message names it: its author and its beginning."""
-    return f"“{Truncator(comment.body).chars(60)}” by {comment.author.label}"
+    return gettext("“%(text)s” by %(author)s") % {
+        "text": Truncator(comment.body).chars(60),
+        "author": comment.author.label,
+    }
 
 
 def _note_field(comment: Comment):
@@ -782,15 +815,16 @@ def _note_field(comment: Comment):
     outside the list's form, as the decisions' are)."""
     form = f"desk-{comment.pk}-note"
     return format_html(
-        '<details class="desk-note"><summary>Add a note on {}</summary>'
-        '<label for="{}-text">Note for the other moderators (the reader never '
-        'sees it)</label><textarea id="{}-text" name="text" form="{}" rows="2" '
-        'maxlength="{}" required></textarea>'
-        '<button type="submit" form="{}">Keep the note</button></details>',
-        comment.author.username,
+        '<details class="desk-note"><summary>{}</summary>'
+        '<label for="{}-text">{}</label><textarea id="{}-text" name="text" '
+        'form="{}" rows="2" maxlength="{}" required></textarea>'
+        '<button type="submit" form="{}">{}</button></details>',
+        format_html(gettext("Add a note on {}"), comment.author.username),
         form,
+        NOTE_LABEL,
         form,
         form,
         NOTE_MAX_LENGTH,
         form,
+        gettext("Keep the note"),
     )
