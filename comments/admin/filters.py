@@ -41,7 +41,7 @@ class QueueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("pending", _("Pending only")),
-            ("reported", "Published, with open reports"),
+            ("reported", _("Published, with open reports")),
             ("all", _("All comments")),
         ]
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from briefing.models import Article
@@ -215,6 +216,8 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
         permissions = [("can_moderate", "Can moderate comments")]
         indexes = [
@@ -277,7 +280,7 @@ class Comment(models.Model):
     def __str__(self):
         # Ids only: naming the author or the article would cost a query
         # wherever a comment is printed (admin titles, logs).
-        return f"Comment #{self.pk}"
+        return gettext("Comment #%(number)s") % {"number": self.pk}
 
     def get_absolute_url(self):
         return reverse("comments:permalink", args=[self.pk]) + f"#{self.anchor}"
