@@ -22,7 +22,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from briefing.accounts.models import User
 from comments import moderation
-from comments.models import Comment, Status
+from comments.models import Appeal, Comment, Report, Status
 from notifications.models import Notification
 from notifications.tasks import send_notification_mail
 
@@ -513,7 +513,7 @@ def russian_site(make_reader, make_article, make_comment, moderator):
     return {"article": article, "ivan": ivan, "olga": olga, "first": first}
 
 
-def test_no_page_is_left_in_english(russian_site, moderator):
+def test_no_page_is_left_in_english(russian_site, moderator, make_reader):
     """Every page's own words, rendered in Russian, are Russian: a template
     string or a Python one left unmarked shows here."""
     article, ivan, olga = (
@@ -525,6 +525,24 @@ def test_no_page_is_left_in_english(russian_site, moderator):
     anonymous = Client()
     signed_in = Client()
     signed_in.force_login(ivan)
+    # Ivan appeals one rejected comment; another waits for its appeal.
+    appealed = Comment.objects.create(article=article, author=ivan, body="Обжалован.")
+    moderation.reject(appealed, moderator, reason="Оскорбление")
+    moderation.file_appeal(appealed, ivan, "Прошу пересмотреть.")
+    to_appeal = Comment.objects.create(article=article, author=ivan, body="Отклонён.")
+    moderation.reject(to_appeal, moderator, reason="Оскорбление")
+    # The desk, as a moderator of the Russian site sees it: notes on Ivan
+    # (more than the queue shows), a reported comment, an open appeal.
+    desk_moderator = make_reader("Марина", "Марина", is_staff=True, language="ru")
+    desk_moderator.groups.add(*moderator.groups.all())
+    for number in range(4):
+        moderation.note_reader(ivan, desk_moderator, f"Заметка {number}.")
+    moderation.report_comment(
+        russian_site["first"], ivan, Report.Reason.ABUSE, "Грубо."
+    )
+    desk = Client()
+    desk.force_login(desk_moderator)
+    appeal = Appeal.objects.get(comment=appealed)
     pages = {
         anonymous: [
             "/",
@@ -555,6 +573,18 @@ def test_no_page_is_left_in_english(russian_site, moderator):
             reverse("comments:edit", args=[own.pk]),
             reverse("comments:delete", args=[own.pk]),
             reverse("comments:report", args=[russian_site["first"].pk]),
+            reverse("comments:appeal", args=[to_appeal.pk]),
+            reverse("comments:appeal", args=[appealed.pk]),
+        ],
+        desk: [
+            "/admin/",
+            reverse("admin:comments_comment_changelist"),
+            reverse("admin:comments_comment_changelist") + "?queue=all",
+            reverse("admin:comments_comment_change", args=[russian_site["first"].pk]),
+            reverse("admin:comments_moderatornote_changelist"),
+            reverse("admin:comments_moderatornote_add"),
+            reverse("admin:comments_appeal_changelist"),
+            reverse("admin:comments_appeal_change", args=[appeal.pk]),
         ],
     }
     left = {}

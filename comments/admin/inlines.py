@@ -2,6 +2,7 @@
 versions and its reports, all read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import CommentRevision, ModerationEvent, Report
@@ -41,7 +42,9 @@ class ModerationEventInline(ReadOnlyInline):
     def by(self, event):
         if event.actor is not None:
             return event.actor.username
-        return f"rule: {event.get_rule_display()}" if event.rule else "—"
+        if event.rule:
+            return gettext("rule: %(rule)s") % {"rule": event.get_rule_display()}
+        return "—"
 
 
 class CommentRevisionInline(ReadOnlyInline):

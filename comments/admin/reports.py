@@ -5,11 +5,11 @@ A report is the reader's words: moderators dismiss it, never rewrite it.
 
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from .. import moderation
 from ..models import Comment, Report
@@ -27,9 +27,14 @@ class ReportColumns:
     @admin.display(description=_("state"))
     def state(self, report):
         if report.dismissed_at is None:
-            return "open"
-        by = f" by {report.dismissed_by.username}" if report.dismissed_by else ""
-        return f"closed {timezone.localtime(report.dismissed_at):%d %b %Y %H:%M}{by}"
+            return pgettext("report", "open")
+        closed = dateformat.format(timezone.localtime(report.dismissed_at), "d M Y H:i")
+        if report.dismissed_by:
+            return gettext("closed %(time)s by %(moderator)s") % {
+                "time": closed,
+                "moderator": report.dismissed_by.username,
+            }
+        return gettext("closed %(time)s") % {"time": closed}
 
 
 def tell_dismissed(model_admin: admin.ModelAdmin, request, closed: int) -> None:

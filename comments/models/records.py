@@ -4,7 +4,7 @@ status changes, readers' reports."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .comment import (
@@ -46,8 +46,10 @@ class ModerationEvent(models.Model):
         help_text=_("The moderator or author who acted; empty when a rule fired."),
     )
     rule = models.CharField(max_length=30, choices=Rule.choices, blank=True)
-    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=Status.choices)
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=10, choices=Status.choices)
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -60,8 +62,11 @@ class ModerationEvent(models.Model):
         ]
 
     def __str__(self):
-        by = self.actor or self.get_rule_display() or "system"
-        return f"{self.from_status or 'new'} → {self.to_status} by {by}"
+        return gettext("%(from)s → %(to)s by %(by)s") % {
+            "from": self.get_from_status_display() or pgettext("status", "new"),
+            "to": self.get_to_status_display(),
+            "by": self.actor or self.get_rule_display() or gettext("the system"),
+        }
 
 
 class Report(models.Model):
@@ -101,7 +106,10 @@ class Report(models.Model):
         indexes = [models.Index(fields=["reporter", "created_at"])]
 
     def __str__(self):
-        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+        return gettext("%(reason)s report on comment %(number)s") % {
+            "reason": self.get_reason_display(),
+            "number": self.comment_id,
+        }
 
 
 class QueueAlert(models.Model):
