@@ -5,7 +5,7 @@ it, what readers and editors wrote is shown as written."""
 
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,16 +14,17 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import trans_real
 from pytest_django.asserts import assertContains, assertNotContains
 
 from briefing.accounts.models import User
-from comments import moderation
-from comments.models import Appeal, Comment, Report, Status
-from notifications.models import Notification
+from comments import moderation, timeliness
+from comments.models import Appeal, Comment, QueueAlert, Report, Status
+from notifications.models import Kind, Notification
 from notifications.tasks import send_notification_mail
 
 from .conftest import PASSWORD, post
@@ -650,3 +651,262 @@ def test_the_check_for_english_finds_the_english_site(russian_site):
     )
 
     assert len(found) > 20
+
+
+# --- the moderator's desk, appeals, the queue alert -----------------------
+
+
+@pytest.fixture
+def pending_in_queue(article, other_reader, make_comment):
+    return make_comment(article, other_reader, "Ждёт решения.", Status.PENDING)
+
+
+def test_the_queues_desk_buttons_and_keys_are_in_russian(
+    moderator_client, pending_in_queue
+):
+    queue = moderator_client.get(reverse("admin:comments_comment_changelist"), **RU)
+
+    assertContains(queue, 'data-key="a">Одобрить <kbd>a</kbd></button>')
+    assertContains(queue, "Отклонить… <kbd>r</kbd></summary>")
+    assertContains(queue, 'data-key="f">Выделить <kbd>f</kbd></button>')
+    assertContains(queue, ">Отклонить как «другое»</button>")
+    assertContains(queue, "Добавить заметку о читателе Fizik13")
+    assertContains(queue, '<h2 id="desk-keys-title">Клавиши очереди модерации</h2>')
+    for english in ("Approve <kbd>", "Reject…", "Feature <kbd>", "Keep the note"):
+        assertNotContains(queue, english)
+
+
+def test_a_one_click_decision_says_what_it_did_in_russian(
+    moderator_client, pending_in_queue, told
+):
+    url = reverse("admin:comments_comment_approve", args=[pending_in_queue.pk])
+
+    approved = moderator_client.post(url, **RU)
+    again = moderator_client.post(url, **RU)
+
+    assert told(approved) == ["Одобрен: «Ждёт решения.» (автор Fizik13 (Alexey))."]
+    assert told(again)[-1:] == [
+        "Нечего одобрять: комментарий «Ждёт решения.» (автор Fizik13 (Alexey)) — "
+        "«опубликован», жалоб на него нет."
+    ]
+
+
+def test_a_rejection_without_its_note_is_refused_in_russian(
+    moderator_client, pending_in_queue, told
+):
+    url = reverse("admin:comments_comment_reject", args=[pending_in_queue.pk])
+
+    response = moderator_client.post(url, {"removal_reason": "other"}, **RU)
+
+    (message,) = told(response)
+    assert message.startswith("Комментарий «Ждёт решения.» (автор Fizik13 (Alexey)) не")
+    assert "Обязательное поле." in message
+
+
+def test_notes_on_a_reader_are_in_russian(
+    moderator_client, moderator, pending_in_queue, other_reader, told
+):
+    url = reverse("admin:comments_comment_note", args=[pending_in_queue.pk])
+
+    kept = moderator_client.post(url, {"text": "Предупреждён по почте."}, **RU)
+    refused = moderator_client.post(url, {"text": "  "}, **RU)
+    for number in range(4):
+        moderation.note_reader(other_reader, moderator, f"Заметка {number}.")
+    queue = moderator_client.get(reverse("admin:comments_comment_changelist"), **RU)
+    add_page = moderator_client.get(reverse("admin:comments_moderatornote_add"), **RU)
+
+    assert told(kept) == ["Заметка о читателе Fizik13 (Alexey) сохранена."]
+    assert told(refused)[-1:] == ["Заметка не сохранена: Обязательное поле."]
+    # Three notes shown beside the comment, and two older ones behind a link.
+    assertContains(queue, "и ещё 2 более ранние заметки")
+    assertContains(add_page, "Заметка для других модераторов (читатель её не увидит)")
+    assertContains(add_page, "Читатель (имя пользователя)")
+
+
+@pytest.fixture
+def russian_author(reader):
+    reader.language = "ru"
+    reader.save()
+    return reader
+
+
+@pytest.fixture
+def rejected_comment(article, russian_author, make_comment, moderator):
+    comment = make_comment(article, russian_author, "Резко, но честно.")
+    moderation.reject(comment, moderator, reason="Оскорбление")
+    return comment
+
+
+def test_the_appeal_page_is_in_russian(signed_in, rejected_comment, told):
+    url = reverse("comments:appeal", args=[rejected_comment.pk])
+
+    page = signed_in.get(url, **RU)
+    empty = signed_in.post(url, {"text": "  "}, **RU)
+    sent = signed_in.post(url, {"text": "Я цитировал статью."}, **RU)
+    appealed = signed_in.get(url, **RU)
+    article_page = text_of(signed_in.get(rejected_comment.article.get_absolute_url()))
+
+    text = text_of(page)
+    assert "Обжалование решения" in text
+    assert "Не больше 1 000 символов. Апелляцию прочтёт другой модератор" in text
+    assert re.search(
+        r"до \d{1,2} (декабря|января|февраля|марта|апреля|мая|июня|"
+        r"июля|августа|сентября|октября|ноября) \d{4} \d\d:\d\d",
+        text,
+    )
+    assertContains(page, "Отправить апелляцию")
+    assertContains(
+        empty,
+        "Объясните, почему решение нужно изменить: апелляция не может быть пустой.",
+        status_code=empty.status_code,
+    )
+    assert told(sent) == [
+        "Ваша апелляция отправлена. Модератор ещё раз рассмотрит ваш "
+        "комментарий, и вам сообщат о его решении."
+    ]
+    assert "Модератор её рассмотрит; вам сообщат о его решении." in text_of(appealed)
+    assert "Ваша апелляция ждёт модератора" in article_page
+
+
+def test_a_second_appeal_is_refused_in_russian(signed_in, rejected_comment):
+    url = reverse("comments:appeal", args=[rejected_comment.pk])
+    signed_in.post(url, {"text": "Я цитировал статью."}, **RU)
+
+    again = signed_in.post(url, {"text": "Ещё раз."}, **RU)
+
+    assertContains(
+        again,
+        "Вы уже обжаловали это решение: комментарий обжалуют только один раз.",
+        status_code=403,
+    )
+
+
+@pytest.fixture
+def second_moderator(make_reader, moderator):
+    user = make_reader("moderator2", "Second", is_staff=True)
+    user.groups.add(*moderator.groups.all())
+    return user
+
+
+@pytest.mark.parametrize(
+    ("decision", "told_in_russian"),
+    [
+        (
+            "reverse",
+            "Ваша апелляция удовлетворена: комментарий снова опубликован. Перечитали.",
+        ),
+        (
+            "uphold",
+            "Ваша апелляция отклонена: комментарий остаётся отклонённым. Перечитали.",
+        ),
+    ],
+)
+def test_an_appeal_decided_is_told_in_the_authors_language(
+    rejected_comment, russian_author, second_moderator, decision, told_in_russian
+):
+    appeal = moderation.file_appeal(rejected_comment, russian_author, "Я прав.")
+    english_desk = Client()
+    english_desk.force_login(second_moderator)
+
+    english_desk.post(
+        reverse("admin:comments_appeal_change", args=[appeal.pk]),
+        {"decision": decision, "decision_reason": "Перечитали"},
+        **EN,
+    )
+    notification = Notification.objects.get(
+        recipient=russian_author, kind=Kind.APPEAL_DECIDED
+    )
+    send_notification_mail.call(notification.pk)
+
+    assert notification.text == told_in_russian
+    (message,) = mail.outbox
+    assert told_in_russian in message.body
+    assert "Your appeal" not in message.body
+
+
+def test_the_appeals_admin_decides_in_russian(
+    rejected_comment, russian_author, second_moderator, told
+):
+    appeal = moderation.file_appeal(rejected_comment, russian_author, "Я прав.")
+    desk = Client()
+    desk.force_login(second_moderator)
+    url = reverse("admin:comments_appeal_change", args=[appeal.pk])
+
+    page = desk.get(url, **RU)
+    queue = desk.get(reverse("admin:comments_appeal_changelist"), **RU)
+    unexplained = desk.post(url, {"decision": "reverse"}, **RU)
+    decided = desk.post(
+        url, {"decision": "reverse", "decision_reason": "Перечитали"}, **RU
+    )
+
+    assertContains(page, "Удовлетворить апелляцию: снова опубликовать комментарий")
+    assertContains(page, "Причина (её прочтёт автор)")
+    assertContains(queue, "Удовлетворить выбранные апелляции…")
+    assertContains(queue, "Ждут решения")
+    assertContains(unexplained, "Укажите причину решения.")
+    assert told(decided) == [
+        "Апелляция удовлетворена: комментарий снова опубликован. "
+        "Автор получит уведомление."
+    ]
+
+
+def test_the_queue_alert_is_mailed_in_each_moderators_language(
+    moderator, make_reader, article, other_reader, make_comment, settings
+):
+    settings.BRIEFING_QUEUE_ALERT_MINUTES = 45
+    russian = make_reader("Марина", "Марина", is_staff=True, language="ru")
+    russian.groups.add(*moderator.groups.all())
+    for minutes in (50, 5):
+        make_comment(
+            article,
+            other_reader,
+            "Ждёт.",
+            Status.PENDING,
+            created_at=timezone.now() - timedelta(minutes=minutes),
+        )
+
+    with translation.override("en"):
+        assert timeliness.alert_if_queue_waits.call() == "sent"
+
+    mails = {message.to[0]: message for message in mail.outbox}
+    in_russian, in_english = mails[russian.email.lower()], mails[moderator.email]
+    assert in_russian.subject == (
+        "2 комментария ждут модерации, самый давний — около 50 минут"
+    )
+    assert "Очередь модерации ждёт дольше 45 минут." in in_russian.body
+    assert "Ждут решения: 2 комментария." in in_russian.body
+    assert "Пока очередь ждёт, такое письмо приходит не чаще раза в час." in (
+        in_russian.body
+    )
+    assert "/admin/comments/comment/" in in_russian.body
+    assert in_english.subject == (
+        "2 comments wait for moderation, the oldest for about 50 minutes"
+    )
+    assert "The moderation queue has waited longer than 45 minutes." in (
+        in_english.body
+    )
+    assert QueueAlert.objects.get().recipients == 2
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [(1, "1 минуты"), (2, "2 минут"), (5, "5 минут"), (21, "21 минуты")],
+)
+def test_the_queue_alerts_limit_takes_the_russian_plural(minutes, words):
+    from comments.timeliness import QueueState
+
+    with translation.override("ru"):
+        body = render_to_string(
+            "comments/queue_alert.txt",
+            {
+                "state": QueueState(
+                    pending=1, reported=0, oldest_pending_at=None, decisions=[]
+                ),
+                "limit_minutes": minutes,
+                "oldest_wait": "",
+                "queue_link": "",
+            },
+        )
+
+    assert f"Очередь модерации ждёт дольше {words}." in body
+    assert "Ждёт решения: 1 комментарий." in body

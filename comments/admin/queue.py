@@ -306,7 +306,7 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("author and history"))
     def author_with_history(self, comment):
         return format_html(
-            '<a href="?{}">{}</a><br><span class="history">{}</span>{}',
+            '<a href="?{}">{}</a><br><span class="history">{}</span>{}{}',
             urlencode({"author": comment.author_id, "queue": "all"}),
             comment.author.label,
             describe_history(comment),
