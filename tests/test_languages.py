@@ -910,3 +910,19 @@ def test_the_queue_alerts_limit_takes_the_russian_plural(minutes, words):
 
     assert f"Очередь модерации ждёт дольше {words}." in body
     assert "Ждёт решения: 1 комментарий." in body
+
+
+@pytest.mark.parametrize(
+    ("published", "words"),
+    [(1, "1 опубликован"), (2, "2 опубликованы"), (5, "5 опубликовано")],
+)
+def test_the_authors_history_in_the_queue_takes_the_russian_plural(
+    moderator_client, article, other_reader, make_comment, published, words
+):
+    for number in range(published):
+        make_comment(article, other_reader, f"Комментарий {number}.")
+    make_comment(article, other_reader, "Ждёт.", Status.PENDING)
+
+    queue = moderator_client.get(reverse("admin:comments_comment_changelist"), **RU)
+
+    assertContains(queue, f'<span class="history">{words}, 1 ожидает</span>')

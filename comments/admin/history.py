@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext, npgettext
 
 from ..models import Comment, Ignore, ModeratorNote, Report, Sanction, Status
 from ..moderation import REJECTION_RATE_WINDOW, rejection_rate_holds
@@ -73,11 +73,27 @@ def attach_context(comments: list[Comment]) -> None:
         comment.report_reasons = reasons[comment.pk]
 
 
+# How many of the author's comments are in each state: "%(count)d" and the
+# state, which Russian words by the count (1 опубликован, 5 опубликовано).
 HISTORY_LABELS = [
-    (Status.PUBLISHED, pgettext_lazy("comments", "published")),
-    (Status.PENDING, pgettext_lazy("comments", "pending")),
-    (Status.REJECTED, pgettext_lazy("comments", "rejected")),
-    (Status.DELETED, pgettext_lazy("comments", "deleted")),
+    (
+        Status.PUBLISHED,
+        lambda n: npgettext(
+            "comments", "%(count)d published", "%(count)d published", n
+        ),
+    ),
+    (
+        Status.PENDING,
+        lambda n: npgettext("comments", "%(count)d pending", "%(count)d pending", n),
+    ),
+    (
+        Status.REJECTED,
+        lambda n: npgettext("comments", "%(count)d rejected", "%(count)d rejected", n),
+    ),
+    (
+        Status.DELETED,
+        lambda n: npgettext("comments", "%(count)d deleted", "%(count)d deleted", n),
+    ),
 ]
 
 
@@ -88,8 +104,8 @@ def describe_history(comment: Comment):
         attach_context([comment])
     history = comment.author_history
     counts = ", ".join(
-        f"{history[status]} {label}"
-        for status, label in HISTORY_LABELS
+        words(history[status]) % {"count": history[status]}
+        for status, words in HISTORY_LABELS
         if history[status]
     )
     recent = comment.author_recent_history
