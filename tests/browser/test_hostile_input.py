@@ -88,8 +88,10 @@ CHECK_PAGE = """
             problems.push("link to " + link.getAttribute("href"));
         }
     }
+    // The queue's own <details>: a row's reasons, its note, a long text's rest.
     const foreign = "script:not([src]), iframe, object, embed, svg, math, style, meta, base, "
-        + "details, template, noscript, img:not([src^='/static/'])";
+        + "details:not(.desk-reject, .desk-note, .comment-rest), template, noscript, "
+        + "img:not([src^='/static/'])";
     for (const element of region.querySelectorAll(foreign)) {
         problems.push("injected <" + element.tagName.toLowerCase() + ">");
     }
