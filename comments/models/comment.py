@@ -151,9 +151,9 @@ class Comment(models.Model):
         related_name="replies",
         verbose_name=_("reply to"),
     )
-    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     rule = models.CharField(
         _("rule that fired"),
@@ -191,8 +191,12 @@ class Comment(models.Model):
         editable=False,
         help_text=_("Reports not yet dismissed (kept for the queue's index)."),
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=False)
-    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, db_index=False
+    )
+    edited_at = models.DateTimeField(
+        _("edited at"), null=True, blank=True, editable=False
+    )
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     fingerprint = models.CharField(
         max_length=32,

@@ -31,6 +31,8 @@ class Word(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("word")
+        verbose_name_plural = _("words")
         ordering = ["word"]
 
     def __str__(self):

@@ -20,8 +20,10 @@ class CommentRevision(models.Model):
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="revisions"
     )
-    body = models.TextField()
-    written_at = models.DateTimeField(help_text=_("When this version was written."))
+    body = models.TextField(_("body"))
+    written_at = models.DateTimeField(
+        _("written at"), help_text=_("When this version was written.")
+    )
 
     class Meta:
         ordering = ["comment", "-written_at"]
@@ -50,8 +52,8 @@ class ModerationEvent(models.Model):
         _("from status"), max_length=10, choices=Status.choices, blank=True
     )
     to_status = models.CharField(_("to status"), max_length=10, choices=Status.choices)
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["comment", "created_at", "id"]
@@ -84,9 +86,9 @@ class Report(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
     )
-    reason = models.CharField(max_length=10, choices=Reason.choices)
-    details = models.TextField(max_length=1000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    details = models.TextField(_("details"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     dismissed_at = models.DateTimeField(null=True, blank=True)
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,6 +99,8 @@ class Report(models.Model):
     )
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

@@ -54,6 +54,8 @@ class Sanction(models.Model):
     objects = SanctionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("sanction")
+        verbose_name_plural = _("sanctions")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["reader", "lifted_at"])]
         constraints = [
