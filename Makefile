@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install install-dev lock migrate demo run test screenshots lint migrations-check clean load-test scale-test bench
+.PHONY: install install-dev lock migrate demo run test screenshots lint migrations-check clean load-test scale-test bench gettext-deps compilemessages messages messages-check
 
 # Python 3.13 from pyenv when it is there, else python3.13 on PATH.
 $(VENV)/bin/python:
@@ -44,9 +44,43 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# Translations: locale/<language>/LC_MESSAGES/django.po are the source (git
+# keeps them), the .mo files Django reads are compiled from them at install
+# (git ignores them). msgfmt and xgettext come from Debian's gettext. Two
+# catalogues: django (templates, Python) and djangojs (static/js, served at
+# /jsi18n/).
+MAKEMESSAGES_ARGS := -l ru --no-location --no-obsolete --ignore=".venv/*" \
+	--ignore="node_modules/*" --ignore="tests/*" --ignore="tools/*" --ignore="var/*"
+define MAKEMESSAGES
+	$(PY) manage.py makemessages -v0 $(MAKEMESSAGES_ARGS)
+	$(PY) manage.py makemessages -v0 -d djangojs $(MAKEMESSAGES_ARGS)
+endef
+
+gettext-deps:
+	@command -v msgfmt >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 || { \
+		apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+
+compilemessages: install gettext-deps
+	$(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
+
+# After changing the site's words: the .po files brought up to date, to translate.
+messages: install-dev gettext-deps
+	$(MAKEMESSAGES)
+
+# Fails when a string the site writes has no translation, or a fuzzy one
+# (makemessages guessed it from a similar string: someone must check it).
+messages-check: install-dev gettext-deps
+	$(MAKEMESSAGES)
+	@status=0; for po in locale/*/LC_MESSAGES/*.po; do \
+		left="$$(msgattrib --untranslated --no-obsolete --no-wrap "$$po"; msgattrib --only-fuzzy --no-obsolete --no-wrap "$$po")"; \
+		if [ -n "$$left" ]; then \
+			echo "$$po: untranslated or fuzzy:"; printf '%s\n' "$$left" | grep '^msgid ' | grep -v '^msgid ""$$'; status=1; \
+		fi; \
+	done; exit $$status
+
 # gunicorn in the foreground on $(PORT), with one task worker beside it
 # (gunicorn.conf.py's hooks): Ctrl-C or SIGTERM stops both.
-run: demo
+run: demo compilemessages
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py prune_db_task_results -v0
 	PORT=$(PORT) BRIEFING_RUN_WORKER=on BRIEFING_SITE_URL=http://127.0.0.1:$(PORT) \
@@ -67,7 +101,7 @@ browser-deps: node_modules/.installed
 
 # The whole suite, browser tests last; PYTEST_ARGS='-m "not browser"' skips them.
 # The browser tests' screenshots go to var/screenshots/ (ignored by git).
-test: install-dev browser-deps
+test: install-dev browser-deps compilemessages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Refresh the screenshots docs/browser.md and the README show, on purpose:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article
 
@@ -14,12 +15,12 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (
-            "Lead image",
+            _("Lead image"),
             {"fields": ["image", "image_alt", "image_caption", "photo_credits"]},
         ),
-        ("Publication", {"fields": ["author", "published_at"]}),
+        (_("Publication"), {"fields": ["author", "published_at"]}),
         (
-            "Discussion",
+            _("Discussion"),
             {
                 "fields": [
                     "comments_open",

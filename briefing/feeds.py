@@ -2,6 +2,8 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Count, Q
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article
 
@@ -26,9 +28,13 @@ class RssWithCommentCounts(Rss201rev2Feed):
 
 class LatestArticlesFeed(Feed):
     feed_type = RssWithCommentCounts
-    title = "Briefing: latest articles"
+    title = _("Briefing: latest articles")
     link = reverse_lazy("briefing:front_page")
-    description = "News and analysis from Briefing."
+    description = _("News and analysis from Briefing.")
+
+    def language(self):
+        """The reader's: the titles and descriptions are in it."""
+        return get_language()
 
     def items(self):
         # Published comments, as the front page counts them; one statement.

@@ -9,6 +9,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from . import shared_pages
@@ -42,12 +43,16 @@ class Article(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
-    lead = models.TextField(help_text="One or two sentences shown on the front page.")
+    lead = models.TextField(
+        help_text=_("One or two sentences shown on the front page.")
+    )
     body = models.TextField(
         help_text=(
-            "Blank lines separate paragraphs. Start lines with “>” for a "
-            "quotation and follow them with a line starting “—” for its "
-            "attribution. Links: [text](https://example.com)."
+            _(
+                "Blank lines separate paragraphs. Start lines with “>” for a "
+                "quotation and follow them with a line starting “—” for its "
+                "attribution. Links: [text](https://example.com)."
+            )
         )
     )
     author = models.ForeignKey(
@@ -57,62 +62,64 @@ class Article(models.Model):
         limit_choices_to={"is_staff": True},
     )
     published_at = models.DateTimeField(
-        "publication time",
+        _("publication time"),
         null=True,
         blank=True,
-        help_text="Empty for a draft; a future time schedules the article.",
+        help_text=_("Empty for a draft; a future time schedules the article."),
     )
     image = models.ImageField(
-        "lead image",
+        _("lead image"),
         upload_to="articles/%Y/%m/",
         blank=True,
         width_field="image_width",
         height_field="image_height",
-        help_text="Shown above the body, at least 1,440 pixels wide at best.",
+        help_text=_("Shown above the body, at least 1,440 pixels wide at best."),
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(
-        "image description",
+        _("image description"),
         max_length=300,
         blank=True,
-        help_text="What the image shows, for readers who cannot see it.",
+        help_text=_("What the image shows, for readers who cannot see it."),
     )
-    image_caption = models.CharField("caption", max_length=300, blank=True)
+    image_caption = models.CharField(_("caption"), max_length=300, blank=True)
     photo_credits = models.CharField(
-        "used photos",
+        _("used photos"),
         max_length=300,
         blank=True,
-        help_text="Who made the lead image (shown as “Used photos:” with it).",
+        help_text=_("Who made the lead image (shown as “Used photos:” with it)."),
     )
     comments_open = models.BooleanField(
-        default=True, help_text="Untick to close the discussion now."
+        default=True, help_text=_("Untick to close the discussion now.")
     )
     comments_auto_close = models.BooleanField(
-        "close comments automatically",
+        _("close comments automatically"),
         default=True,
         help_text=(
-            "Close the discussion the configured number of days after "
-            "publication (unless a closing time is set below)."
+            _(
+                "Close the discussion the configured number of days after "
+                "publication (unless a closing time is set below)."
+            )
         ),
     )
     comments_close_at = models.DateTimeField(
-        "comments close at",
+        _("comments close at"),
         null=True,
         blank=True,
-        help_text="Close the discussion at this time instead.",
+        help_text=_("Close the discussion at this time instead."),
     )
     premoderated = models.BooleanField(
-        "premoderate comments",
+        _("premoderate comments"),
         default=False,
-        help_text="Every comment waits for a moderator's approval.",
+        help_text=_("Every comment waits for a moderator's approval."),
     )
     comments_slow_until = models.DateTimeField(
-        "slow mode until",
+        _("slow mode until"),
         null=True,
         blank=True,
         editable=False,
-        help_text="A surge of comments slowed the discussion down until then.",
+        help_text=_("A surge of comments slowed the discussion down until then."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

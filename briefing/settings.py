@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Runtime data by default (the SQLite file, the file cache, collected static
@@ -62,10 +63,15 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The reader's language: their choice (the cookie set_language writes),
+    # else the browser's Accept-Language; no prefixes, the URLs are a contract.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A signed-in reader's language is the one remembered on their account.
+    "briefing.accounts.middleware.reader_language",
     # In place of allauth's UserSessionsMiddleware: the same tracking of
     # each session's last use, throttled to once a minute.
     "briefing.accounts.middleware.record_session_activity",
@@ -184,7 +190,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Briefing: "
+# Subjects start "Briefing: " in the reader's language (AccountAdapter).
 # allauth's limits count in the cache, which on a file cache is not atomic;
 # briefing.accounts.throttle counts every limited action in the database.
 ACCOUNT_RATE_LIMITS = False
@@ -199,9 +205,17 @@ MFA_FORMS = {
 # before any admin page opens. Off in the demo, so it can be tried at once.
 BRIEFING_STAFF_2FA = env.bool("BRIEFING_STAFF_2FA", default=False)
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as "11 February 2024 15:30" and "11 февраля 2024 15:30".
+FORMAT_MODULE_PATH = ["briefing.formats"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
+# The switch's choice is kept a year, like the sort order.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 URLIZE_ASSUME_HTTPS = True
 
@@ -289,6 +303,7 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     # Links in account mails (verification, password reset).

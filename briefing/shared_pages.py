@@ -37,9 +37,9 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import parse_etags
-from django.utils.translation import get_language_from_request
 
 SITE = "site"
 # Renewed by every article's change (its text, its discussion): the version
@@ -116,7 +116,7 @@ def _variant(request: HttpRequest) -> str | None:
     )
     if not shared:
         return None
-    return f"{page}:{sort}:{get_language_from_request(request)}"
+    return f"{page}:{sort}:{translation.get_language()}"
 
 
 # How long shared caches (deploy/'s nginx micro-cache, a CDN) may serve an
@@ -254,7 +254,9 @@ class SharedPage:
         if entry is None or entry[0] != versions or entry[1] != self.request.path:
             return None
         etag = _etag(self.request, self.variant, article_id, versions)
-        return publish(HttpResponse(entry[2]), etag)
+        response = HttpResponse(entry[2])
+        vary(response)
+        return publish(response, etag)
 
     def found(self, article) -> None:
         """The article the slug names, read from the database after a miss."""
@@ -275,6 +277,7 @@ class SharedPage:
 
     def keep(self, response) -> None:
         """Share `response` once it is rendered, unless it is someone's own."""
+        vary(response)
         if self.key is not None:
             publish(response, self.etag)
             response.add_post_render_callback(self._keep)
@@ -287,3 +290,9 @@ class SharedPage:
         ):
             entry = (self.versions, self.request.path, response.content)
             cache.set(self.key, entry, settings.BRIEFING_SHARED_PAGE_SECONDS)
+
+
+def vary(response) -> None:
+    """An article page differs by language (the cookie or Accept-Language)
+    and by reader (the session cookie): a cache in front must key it so."""
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))

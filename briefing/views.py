@@ -1,14 +1,19 @@
 import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.translation import check_for_language
+from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.static import serve
 
@@ -66,6 +71,49 @@ class ArticleView(DetailView):
         response = self.render_to_response(self.get_context_data(object=self.object))
         shared.keep(response)
         return response
+
+
+# The switch in every page's footer posts here. An anonymous reader's form
+# carries no CSRF token: the article pages they are served are shared by every
+# anonymous reader (shared_pages), so a token in them would be someone else's,
+# and a token would keep the page from being shared at all. For them the view
+# is exempt: all a forged post could do is set the language cookie, which
+# changes how the site reads (the next click on the switch changes it back),
+# never what it does or what anyone else sees. A signed-in reader's pages are
+# their own and carry a token, and for them the choice is stored on the
+# account, so their post is checked as any other.
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """Django's set_language (the language cookie, then back to `next`); for
+    a signed-in reader, the language is also remembered on the account, for
+    their pages on any browser and for their e-mails."""
+    if request.user.is_authenticated:
+        return _set_readers_language(request)
+    return i18n.set_language(request)
+
+
+@csrf_protect
+def _set_readers_language(request):
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if language in dict(settings.LANGUAGES) and check_for_language(language):
+        get_user_model().objects.filter(pk=request.user.pk).update(language=language)
+    return response
+
+
+_catalog = i18n.JavaScriptCatalog.as_view()
+
+
+@require_safe
+def javascript_catalog(request):
+    """The words briefing.js writes, in the reader's language: the same for
+    every reader of a language, so kept an hour, varying on Accept-Language
+    and on the cookies (the language switch's)."""
+    response = _catalog(request)
+    patch_cache_control(response, public=True, max_age=3600)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
 
 
 class GuidelinesView(TemplateView):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from briefing import shared_pages
 from briefing.accounts.models import User
@@ -25,7 +26,7 @@ RESPECT_WINDOW = timedelta(hours=1)
 
 class NotRespectable(PostingRefused):
     def __init__(self):
-        super().__init__("You can't respect your own comment.")
+        super().__init__(_("You can't respect your own comment."))
 
 
 def toggle_respect(comment: Comment, reader: User, wanted: bool | None = None) -> bool:
@@ -53,7 +54,7 @@ def toggle_respect(comment: Comment, reader: User, wanted: bool | None = None) -
             wanted = not given.exists()
         step = 0
         if not wanted:
-            withdrawn, _ = given.delete()
+            withdrawn, _by_model = given.delete()
             step = -1 if withdrawn else 0
         elif not given.exists():
             if settings.BRIEFING_RATE_LIMITS:
@@ -62,8 +63,11 @@ def toggle_respect(comment: Comment, reader: User, wanted: bool | None = None) -
                 ).count()
                 if recent >= RESPECT_LIMIT:
                     raise PostingRefused(
-                        f"You can respect {RESPECT_LIMIT} comments an hour. "
-                        "Please try again later.",
+                        _(
+                            "You can respect %(limit)d comments an hour. "
+                            "Please try again later."
+                        )
+                        % {"limit": RESPECT_LIMIT},
                         status=429,
                         retry_after=int(RESPECT_WINDOW.total_seconds()),
                     )

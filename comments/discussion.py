@@ -22,7 +22,10 @@ from django.db.models import (
 )
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from briefing.shared_pages import SORT_COOKIE, SORT_PARAMETER
 
@@ -46,9 +49,9 @@ COMMENTS_PER_PAGE = 50
 # The orders a reader may read the discussion in; numbers stay the
 # oldest-first ones under each.
 SORTS = {
-    "oldest": "Oldest first",
-    "newest": "Newest first",
-    "respected": "Most respected",
+    "oldest": gettext_lazy("Oldest first"),
+    "newest": gettext_lazy("Newest first"),
+    "respected": gettext_lazy("Most respected"),
 }
 DEFAULT_SORT = "oldest"
 # Beyond any discussion, and small enough for every database's integers.
@@ -126,16 +129,20 @@ def placeholder(comment: Comment) -> str:
     shown: who removed it and why, never its text."""
     if comment.status == Status.DELETED:
         if comment.rule == Rule.ACCOUNT_ERASED:
-            return "This comment was removed with its author's account."
-        return "This comment was deleted by its author."
+            return _("This comment was removed with its author's account.")
+        return _("This comment was deleted by its author.")
     if comment.status == Status.PENDING:
-        return "This comment is held for review."
+        return _("This comment is held for review.")
     if comment.rule in ("", Rule.BAN):
         if comment.removal_reason not in ("", RemovalReason.OTHER):
             reason = RemovalReason(comment.removal_reason).label
-            return f"This comment was removed by a moderator: {reason}."
-        return "This comment was removed by a moderator."
-    return f"This comment was removed automatically: {Rule(comment.rule).label}."
+            return _("This comment was removed by a moderator: %(reason)s.") % {
+                "reason": reason
+            }
+        return _("This comment was removed by a moderator.")
+    return _("This comment was removed automatically: %(rule)s.") % {
+        "rule": Rule(comment.rule).label
+    }
 
 
 def shown_comments(
@@ -155,6 +162,8 @@ def shown_comments(
         ]
     profile_urls = {}
     shown = []
+    # "11 February 2024 15:30" / "11 февраля 2024 15:30": the language's format.
+    time_format = get_format("DATETIME_FORMAT")
     for comment in comments:
         item = ShownComment(
             comment=comment,
@@ -177,9 +186,9 @@ def shown_comments(
         item.name = bidi_isolated(author.get_short_name())
         item.online = author.is_online
         local = timezone.localtime(comment.created_at)
-        # The formats of the date filter's "Y-m-d\TH:i:sO" and "j F Y H:i".
+        # The date filter's "Y-m-d\TH:i:sO", and its "DATETIME_FORMAT".
         item.iso_time = f"{local:%Y-%m-%dT%H:%M:%S%z}"
-        item.local_time = f"{local.day} {local:%B %Y %H:%M}"
+        item.local_time = dateformat.format(local, time_format)
         item.body = format_body(comment.body)
         item.respects = comment.respect_count
         item.appeal_state = getattr(comment, "appeal_state", None) or ""
@@ -208,9 +217,9 @@ def shown_comments(
                 item.reply_name = answered.author.username
             elif answered.number is not None:
                 item.reply_name = (
-                    "a deleted comment"
+                    _("a deleted comment")
                     if answered.status == Status.DELETED
-                    else "a removed comment"
+                    else _("a removed comment")
                 )
             else:
                 item.reply_url = ""

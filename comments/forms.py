@@ -2,7 +2,11 @@ import uuid
 
 from django import forms
 from django.forms import BoundField
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.text import normalize_newlines
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import APPEAL_MAX_LENGTH, BODY_MAX_LENGTH, Comment, Report
 
@@ -48,13 +52,15 @@ class CommentForm(forms.Form):
     """A comment or a reply. The author is the signed-in reader, never a field."""
 
     body = BodyField(
-        label="Your comment",
+        label=_("Your comment"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": BODY_MAX_LENGTH}),
         error_messages={
-            "required": "Write something first: a comment can't be empty.",
-            "max_length": "A comment can be %(limit_value)d characters at most "
-            "(it has %(show_value)d).",
+            "required": _("Write something first: a comment can't be empty."),
+            "max_length": _(
+                "A comment can be %(limit_value)d characters at most "
+                "(it has %(show_value)d)."
+            ),
         },
     )
     reply_to = forms.ModelChoiceField(
@@ -62,7 +68,7 @@ class CommentForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
         error_messages={
-            "invalid_choice": "The comment you are replying to is not available.",
+            "invalid_choice": _("The comment you are replying to is not available."),
         },
     )
     # A retried or double-clicked post carries the same key and is stored once.
@@ -96,10 +102,10 @@ class ReportForm(forms.ModelForm):
     # Declared, not generated from the model: the model field's form would
     # offer an empty "---------" choice, pre-selected, that is no reason.
     reason = forms.ChoiceField(
-        label="What is wrong with this comment?",
+        label=_("What is wrong with this comment?"),
         choices=Report.Reason.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what is wrong with this comment."},
+        error_messages={"required": _("Choose what is wrong with this comment.")},
     )
 
     class Meta:
@@ -110,20 +116,32 @@ class ReportForm(forms.ModelForm):
         }
 
 
+def _appeal_help() -> str:
+    return ngettext(
+        "Up to %(limit)s character. A moderator other than the one who "
+        "rejected your comment will read it.",
+        "Up to %(limit)s characters. A moderator other than the one who "
+        "rejected your comment will read it.",
+        APPEAL_MAX_LENGTH,
+    ) % {"limit": number_format(APPEAL_MAX_LENGTH, force_grouping=True)}
+
+
 class AppealForm(forms.Form):
     """The author's appeal against a rejection: their words, nothing else."""
 
     text = BodyField(
-        label="Why should the decision be changed?",
+        label=_("Why should the decision be changed?"),
         max_length=APPEAL_MAX_LENGTH,
-        help_text=f"Up to {APPEAL_MAX_LENGTH:,} characters. A moderator other than "
-        "the one who rejected your comment will read it.",
+        help_text=lazy(_appeal_help, str)(),
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": APPEAL_MAX_LENGTH}),
         error_messages={
-            "required": "Say why the decision should be changed: an appeal "
-            "can't be empty.",
-            "max_length": "An appeal can be %(limit_value)d characters at most "
-            "(it has %(show_value)d).",
+            "required": _(
+                "Say why the decision should be changed: an appeal can't be empty."
+            ),
+            "max_length": _(
+                "An appeal can be %(limit_value)d characters at most "
+                "(it has %(show_value)d)."
+            ),
         },
     )
 

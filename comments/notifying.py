@@ -1,9 +1,13 @@
 """What the discussion tells its readers, through `notifications.notify`.
 
-Moderation calls these at the moment a comment becomes visible or is
+Each text is written in its recipient's language (the one remembered on their
+account), as the mail that follows is. Moderation calls these at the moment a comment becomes visible or is
 decided on, inside the transaction that decides: nothing is said about a
 comment still waiting, and nothing twice about the same publication.
 """
+
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from notifications.delivery import notify
 from notifications.models import Kind
@@ -21,11 +25,13 @@ def first_published(comment: Comment, *, moderator=None) -> None:
     """`comment` is visible for the first time: tell the author of the
     comment it answers and, when a moderator let it through, its own author."""
     if moderator is not None:
+        with translation.override(comment.author.mail_language):
+            text = _("Your comment was approved and is now published")
         notify(
             comment.author,
             Kind.APPROVED,
             actor=moderator,
-            text="Your comment was approved and is now published",
+            text=text,
             url=comment.get_absolute_url(),
             title=comment.article.title,
             excerpt=comment.body,
@@ -34,11 +40,13 @@ def first_published(comment: Comment, *, moderator=None) -> None:
         comment.reply_to.author, comment.author
     ):
         author = comment.author
+        with translation.override(comment.reply_to.author.mail_language):
+            text = _("%(reader)s replied to your comment") % {"reader": author.label}
         notify(
             comment.reply_to.author,
             Kind.REPLY,
             actor=author,
-            text=f"{author.label} replied to your comment",
+            text=text,
             url=comment.get_absolute_url(),
             title=comment.article.title,
             excerpt=comment.body,
@@ -47,12 +55,16 @@ def first_published(comment: Comment, *, moderator=None) -> None:
 
 def rejected(comment: Comment, *, moderator, reason: str) -> None:
     """A moderator rejected `comment`: its author learns why."""
-    text = "Your comment was rejected"
+    with translation.override(comment.author.mail_language):
+        if reason:
+            text = _("Your comment was rejected: %(reason)s") % {"reason": reason}
+        else:
+            text = _("Your comment was rejected")
     notify(
         comment.author,
         Kind.REJECTED,
         actor=moderator,
-        text=f"{text}: {reason}" if reason else text,
+        text=text,
         url=comment.get_absolute_url(),
         title=comment.article.title,
         excerpt=comment.body,
@@ -61,11 +73,13 @@ def rejected(comment: Comment, *, moderator, reason: str) -> None:
 
 def featured(comment: Comment, *, moderator) -> None:
     """A moderator featured `comment` above its discussion: its author hears."""
+    with translation.override(comment.author.mail_language):
+        text = _("A moderator featured your comment")
     notify(
         comment.author,
         Kind.FEATURED,
         actor=moderator,
-        text="A moderator featured your comment",
+        text=text,
         url=comment.get_absolute_url(),
         title=comment.article.title,
         excerpt=comment.body,
@@ -75,11 +89,13 @@ def featured(comment: Comment, *, moderator) -> None:
 def reports_upheld(comment: Comment, reporters, *, moderator) -> None:
     """A comment `reporters` reported was removed: each of them hears."""
     for reporter in reporters:
+        with translation.override(reporter.mail_language):
+            text = _("A comment you reported was removed by a moderator")
         notify(
             reporter,
             Kind.REPORT_OUTCOME,
             actor=moderator,
-            text="A comment you reported was removed by a moderator",
+            text=text,
             url=comment.article.get_absolute_url(),
             title=comment.article.title,
             excerpt="",
@@ -89,15 +105,21 @@ def reports_upheld(comment: Comment, reporters, *, moderator) -> None:
 def appeal_decided(comment: Comment, *, moderator, appeal) -> None:
     """A moderator decided the author's appeal on `comment`: they hear how
     and why."""
-    if appeal.state == "reversed":
-        text = "Your appeal was accepted: your comment is published again"
-    else:
-        text = "Your appeal was turned down: your comment stays rejected"
+    with translation.override(comment.author.mail_language):
+        if appeal.state == "reversed":
+            text = _(
+                "Your appeal was accepted: your comment is published again. %(reason)s"
+            )
+        else:
+            text = _(
+                "Your appeal was turned down: your comment stays rejected. %(reason)s"
+            )
+        text = (text % {"reason": sentence(appeal.decision_reason)}).strip()
     notify(
         comment.author,
         Kind.APPEAL_DECIDED,
         actor=moderator,
-        text=f"{text}. {sentence(appeal.decision_reason)}".strip(),
+        text=text,
         url=comment.get_absolute_url(),
         title=comment.article.title,
         excerpt=comment.body,

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from briefing.accounts.models import User
@@ -157,13 +157,16 @@ def alert_if_queue_waits() -> str:
             return "on time"
         if QueueAlert.objects.filter(sent_at__gt=timezone.now() - ALERT_INTERVAL):
             return "told within the hour"
-        addresses = moderator_addresses()
-        if not addresses:
+        recipients = moderator_recipients()
+        if not recipients:
             logger.warning("the queue waits and no moderator has a verified address")
             return "no one to tell"
         try:
             sent = mailers.default.send_messages(
-                [_alert_message(state, address) for address in addresses]
+                [
+                    _alert_message(state, address, language)
+                    for address, language in recipients
+                ]
             )
         except (smtplib.SMTPException, OSError) as error:
             # The next comment held asks again.
@@ -177,27 +180,36 @@ def alert_if_queue_waits() -> str:
     return "sent"
 
 
-def moderator_addresses() -> list[str]:
-    """The verified addresses of the active accounts that may moderate."""
+def moderator_recipients() -> list[tuple[str, str]]:
+    """The verified addresses of the active accounts that may moderate, each
+    with the language its account reads its mails in."""
     may_moderate = (
         Q(is_superuser=True)
         | Q(groups__permissions__codename="can_moderate")
         | Q(user_permissions__codename="can_moderate")
     )
+    addresses = EmailAddress.objects.filter(
+        primary=True,
+        verified=True,
+        user__in=User.objects.filter(
+            may_moderate, is_active=True, is_staff=True
+        ).values("pk"),
+    ).values_list("email", "user__language")
     return sorted(
-        set(
-            EmailAddress.objects.filter(
-                primary=True,
-                verified=True,
-                user__in=User.objects.filter(
-                    may_moderate, is_active=True, is_staff=True
-                ).values("pk"),
-            ).values_list("email", flat=True)
-        )
+        {
+            (address, language or settings.LANGUAGE_CODE)
+            for address, language in addresses
+        }
     )
 
 
-def _alert_message(state: QueueState, address: str) -> EmailMessage:
+def _alert_message(state: QueueState, address: str, language: str) -> EmailMessage:
+    """The alert to one moderator, in their language (as notifications are)."""
+    with translation.override(language):
+        return _alert_in_active_language(state, address)
+
+
+def _alert_in_active_language(state: QueueState, address: str) -> EmailMessage:
     context = {
         "state": state,
         "oldest_wait": duration_words(state.oldest_pending_seconds),

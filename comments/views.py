@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import (
     require_http_methods,
@@ -68,8 +69,10 @@ def post_comment(request, slug):
         drafts.keep(request, article, request.POST)
         messages.info(
             request,
-            "You were signed out. Sign in again: what you wrote will be back "
-            "in the comment box.",
+            _(
+                "You were signed out. Sign in again: what you wrote will be back "
+                "in the comment box."
+            ),
         )
         return redirect_to_login(f"{article.get_absolute_url()}#comment-form")
     form = CommentForm(request.POST, article=article)
@@ -89,7 +92,7 @@ def post_comment(request, slug):
         response = render(request, "briefing/article_detail.html", context)
         return _refusal(request, response, refusal)
     except moderation.AlreadyPosted as repeat:
-        messages.info(request, "You had already posted this comment: here it is.")
+        messages.info(request, _("You had already posted this comment: here it is."))
         return redirect(comment_url(repeat.comment))
     _tell_status(request, comment)
     return redirect(comment_url(comment))
@@ -101,9 +104,15 @@ def _tell_status(request, comment: Comment, published: str = "") -> None:
         wait = usual_wait()
         messages.info(
             request,
-            "Thank you. Your comment is awaiting moderation; only you can see it "
-            "until a moderator approves it."
-            + (f" Moderators usually decide within {wait}." if wait else "")
+            _(
+                "Thank you. Your comment is awaiting moderation; only you can see "
+                "it until a moderator approves it."
+            )
+            + (
+                " " + _("Moderators usually decide within %(wait)s.") % {"wait": wait}
+                if wait
+                else ""
+            )
             # An always-premoderated reader is told why (the sanction's words).
             + (
                 f" {comment.moderation_reason}"
@@ -114,8 +123,8 @@ def _tell_status(request, comment: Comment, published: str = "") -> None:
     elif comment.status == Status.REJECTED:
         messages.warning(
             request,
-            f"Your comment was rejected: {comment.statement_of_reasons()} "
-            "See the community guidelines.",
+            _("Your comment was rejected: %(reasons)s See the community guidelines.")
+            % {"reasons": comment.statement_of_reasons()},
         )
     elif published:
         messages.success(request, published)
@@ -176,7 +185,7 @@ def delete_comment(request, pk):
     comment = _own_comment(request, pk)
     if request.method == "POST":
         moderation.delete_comment(comment)
-        messages.success(request, "Your comment was deleted.")
+        messages.success(request, _("Your comment was deleted."))
         # A comment nobody else saw leaves no placeholder to land on.
         if not comment.is_public:
             return redirect(f"{comment.article.get_absolute_url()}#comments")
@@ -212,12 +221,12 @@ def report_comment(request, pk):
                 form.cleaned_data["details"],
             )
         except moderation.AlreadyReported:
-            messages.info(request, "You have already reported this comment.")
+            messages.info(request, _("You have already reported this comment."))
         except moderation.PostingRefused as refusal:
             return _refuse(request, "comments/report.html", context, refusal)
         else:
             messages.success(
-                request, "Thank you. The moderators will look at this comment."
+                request, _("Thank you. The moderators will look at this comment.")
             )
         return redirect(comment_url(comment))
     return render(request, "comments/report.html", context)
@@ -255,8 +264,10 @@ def appeal_comment(request, pk):
             return _refusal(request, response, refusal)
         messages.success(
             request,
-            "Your appeal was sent. A moderator will look at your comment again "
-            "and you will be told what they decide.",
+            _(
+                "Your appeal was sent. A moderator will look at your comment again "
+                "and you will be told what they decide."
+            ),
         )
         return redirect(comment_url(comment))
     return render(request, "comments/appeal.html", context)

@@ -13,7 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from briefing.accounts.addresses import verified_address
@@ -166,7 +166,10 @@ def deliver_mail(notification_id: int) -> str:
             notification.save(update_fields=["mail_state"])
             return f"skipped: {reason}"
         try:
-            mail_message(notification, address).send()
+            # In the recipient's language, whoever's request caused it.
+            with translation.override(notification.recipient.mail_language):
+                message = mail_message(notification, address)
+            message.send()
         except (smtplib.SMTPException, OSError) as error:
             return _retry_later(notification, error)
         notification.mail_state = MailState.SENT

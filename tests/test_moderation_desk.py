@@ -427,3 +427,11 @@ def test_notes_older_than_the_latest_three_are_counted(
     assertContains(response, "and 2 older notes")
     listed = moderator_client.get("/admin/comments/moderatornote/", {"q": "paul3390"})
     assertContains(listed, "Note number 0")
+
+
+def test_each_row_offers_a_note_on_its_author(moderator_client, pending):
+    queue = moderator_client.get(QUEUE)
+
+    assertContains(queue, "<summary>Add a note on Paul3390</summary>", count=1)
+    assertContains(queue, f'<textarea id="desk-{pending.pk}-note-text"')
+    assertContains(queue, f'form="desk-{pending.pk}-note"', count=2)

@@ -5,6 +5,7 @@ import logging
 from django import forms
 from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from . import throttle
 from .addresses import client_address
@@ -35,7 +36,7 @@ class TrapInput(forms.TextInput):
 class SignUpTrap:
     """Form mixin: a sign-up whose trap field is filled in is refused."""
 
-    trap_message = (
+    trap_message = _(
         "This form was filled in by a program, not a person, so no account was "
         "created. If you are a person, please try again."
     )
@@ -43,7 +44,7 @@ class SignUpTrap:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[TRAP_FIELD] = forms.CharField(
-            required=False, strip=False, widget=TrapInput, label="Leave this empty"
+            required=False, strip=False, widget=TrapInput, label=_("Leave this empty")
         )
 
     def clean(self):

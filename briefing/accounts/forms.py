@@ -2,6 +2,7 @@ from allauth.account.forms import LoginForm, SignupForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import throttle
 from .antiautomation import SignUpTrap
@@ -11,7 +12,7 @@ from .models import BIDI_CONTROLS, User
 def clean_display_name(value: str) -> str:
     if BIDI_CONTROLS.search(value):
         raise forms.ValidationError(
-            "A display name can't contain invisible text-direction characters.",
+            _("A display name can't contain invisible text-direction characters."),
             code="invalid",
         )
     return value
@@ -21,16 +22,16 @@ class SignUpForm(SignUpTrap, SignupForm):
     """allauth's sign-up, with the display name and the trap field."""
 
     display_name = forms.CharField(
-        label="Display name",
+        label=_("Display name"),
         max_length=User._meta.get_field("display_name").max_length,
-        help_text="Shown beside your username, e.g. “Paul”.",
+        help_text=_("Shown beside your username, e.g. “Paul”."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["username", "display_name", "email"])
-        self.fields["email"].label = "Email address"
-        self.fields["password2"].label = "Password confirmation"
+        self.fields["email"].label = _("Email address")
+        self.fields["password2"].label = _("Password confirmation")
         for name in ("username", "display_name", "email", "password1", "password2"):
             # Labels and help texts say what to type; placeholders only
             # repeat them, and vanish as soon as one types.
@@ -54,7 +55,7 @@ class SignInForm(LoginForm):
             data["login"] = data["username"]
             kwargs["data"] = data
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or e-mail address"
+        self.fields["login"].label = _("Username or e-mail address")
         self.fields["login"].widget.attrs.update(
             autocomplete="username", autofocus=True
         )
@@ -107,7 +108,7 @@ class DeleteAccountForm(forms.Form):
     delete (a session left open on a shared computer is not enough)."""
 
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -120,7 +121,7 @@ class DeleteAccountForm(forms.Form):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError(
-                "That is not your password. Your account was not changed.",
+                _("That is not your password. Your account was not changed."),
                 code="password_incorrect",
             )
         return password

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -26,6 +27,22 @@ def record_last_seen(get_response):
             if user.last_seen is None or now - user.last_seen >= LAST_SEEN_RESOLUTION:
                 User.objects.filter(pk=user.pk).update(last_seen=now)
                 user.last_seen = now
+        return get_response(request)
+
+    return middleware
+
+
+def reader_language(get_response):
+    """A signed-in reader reads in the language remembered on their account
+    (set by the language switch), on any browser; LocaleMiddleware has chosen
+    one from the cookie or Accept-Language before the reader was known, and
+    its response half then says which language the page is in."""
+
+    def middleware(request):
+        user = request.user
+        if user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return get_response(request)
 
     return middleware
@@ -84,8 +101,10 @@ def require_staff_two_factor(get_response):
             if not EmailAddress.objects.filter(user=user, verified=True).exists():
                 messages.warning(
                     request,
-                    "Staff must verify their e-mail address before using the "
-                    "admin: follow the link in the mail we sent, or send it again.",
+                    _(
+                        "Staff must verify their e-mail address before using the "
+                        "admin: follow the link in the mail we sent, or send it again."
+                    ),
                 )
                 return redirect("account_email")
             if not Authenticator.objects.filter(
@@ -93,8 +112,10 @@ def require_staff_two_factor(get_response):
             ).exists():
                 messages.warning(
                     request,
-                    "Staff must set up two-factor sign-in before using the "
-                    "admin: add an authenticator app below.",
+                    _(
+                        "Staff must set up two-factor sign-in before using the "
+                        "admin: add an authenticator app below."
+                    ),
                 )
                 return redirect("mfa_activate_totp")
         return get_response(request)

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
 
 from briefing.text import skeleton
 
@@ -27,7 +28,7 @@ class UsernameValidator:
     need), digits and . @ + - _, words joined by single spaces ("Alexander
     Dutov", "1_2")."""
 
-    message = "Use letters, digits, single spaces between words and . @ + - _ only."
+    message = _("Use letters, digits, single spaces between words and . @ + - _ only.")
     code = "invalid"
 
     def __call__(self, value: str) -> None:
@@ -84,30 +85,35 @@ class User(AbstractUser):
     """
 
     username = models.CharField(
-        "username",
+        _("username"),
         max_length=150,
         unique=True,
         validators=[username_validator],
-        help_text="Letters, digits, single spaces and . @ + - _ (150 at most).",
-        error_messages={"unique": "A reader with that username already exists."},
+        help_text=_("Letters, digits, single spaces and . @ + - _ (150 at most)."),
+        error_messages={"unique": _("A reader with that username already exists.")},
     )
     username_key = models.CharField(max_length=150, unique=True, editable=False)
-    display_name = models.CharField("display name", max_length=60, blank=True)
-    last_seen = models.DateTimeField("last seen", null=True, blank=True)
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
     # Asked to delete the account: it posts no more, and is erased once the
     # grace has passed unless the reader cancels (then this is empty again).
     deletion_requested_at = models.DateTimeField(
-        "deletion requested", null=True, blank=True, editable=False
+        _("deletion requested"), null=True, blank=True, editable=False
     )
     # Erased: the row stays for the comments' and the trail's foreign keys,
     # with nothing left that says who the reader was.
-    erased_at = models.DateTimeField("erased", null=True, blank=True, editable=False)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+    # The language the reader chose (the switch in the footer) or signed up
+    # in: their pages and their e-mails are in it. Empty: the browser's.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
 
     objects = ReaderManager()
 
     class Meta:
-        verbose_name = "reader"
-        verbose_name_plural = "readers"
+        verbose_name = _("reader")
+        verbose_name_plural = _("readers")
         ordering = ["username"]
 
     def __str__(self):
@@ -150,6 +156,11 @@ class User(AbstractUser):
         return self.deletion_requested_at + deletion_grace()
 
     @property
+    def mail_language(self) -> str:
+        """The language of the e-mails the reader is sent."""
+        return self.language or settings.LANGUAGE_CODE
+
+    @property
     def label(self) -> str:
         """The seed's "username (display name)"."""
         return f"{self.username} ({self.get_short_name()})"
@@ -162,11 +173,11 @@ class Attempt(models.Model):
     every worker and instance, with or without Redis."""
 
     class Action(models.TextChoices):
-        SIGN_IN = "sign_in", "sign-in"
-        SIGN_UP = "sign_up", "sign-up"
-        PASSWORD_RESET = "password_reset", "password reset"
-        VERIFICATION_MAIL = "verification_mail", "verification mail"
-        TWO_FACTOR = "two_factor", "two-factor code"
+        SIGN_IN = "sign_in", _("sign-in")
+        SIGN_UP = "sign_up", _("sign-up")
+        PASSWORD_RESET = "password_reset", _("password reset")
+        VERIFICATION_MAIL = "verification_mail", _("verification mail")
+        TWO_FACTOR = "two_factor", _("two-factor code")
 
     action = models.CharField(max_length=20, choices=Action, default=Action.SIGN_IN)
     # Whom the attempt was about: a username's skeleton, an address, a reader.

@@ -31,6 +31,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from briefing.text import skeleton
 
@@ -96,7 +98,7 @@ class Refusal:
 
 def _wait_text(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
 def start(
@@ -171,9 +173,12 @@ class SignInAttempt:
             retry_after,
         )
         return Refusal(
-            "Too many failed attempts to sign in. For your safety, signing in "
-            f"from here is paused: please try again in {_wait_text(retry_after)}, "
-            "or reset your password.",
+            _(
+                "Too many failed attempts to sign in. For your safety, signing in "
+                "from here is paused: please try again in %(wait)s, or reset your "
+                "password."
+            )
+            % {"wait": _wait_text(retry_after)},
             retry_after,
         )
 
@@ -250,7 +255,7 @@ def _refuse_or_admit(
         ", ".join(f"{limit.count} per {limit.window}" for limit in limits),
         retry_after,
     )
-    return Refusal(message.format(wait=_wait_text(retry_after)), retry_after)
+    return Refusal(message % {"wait": _wait_text(retry_after)}, retry_after)
 
 
 def sign_up_refusal(request: HttpRequest) -> Refusal | None:
@@ -265,8 +270,10 @@ def sign_up_refusal(request: HttpRequest) -> Refusal | None:
         request,
         "",
         [Limit(SIGN_UPS_PER_ADDRESS, SIGN_UP_WINDOW, Per.ADDRESS)],
-        "Too many accounts were created from your network recently. Please "
-        "try again in {wait}.",
+        _(
+            "Too many accounts were created from your network recently. Please "
+            "try again in %(wait)s."
+        ),
     )
 
 
@@ -278,8 +285,10 @@ def password_reset_refusal(request: HttpRequest) -> Refusal | None:
         request,
         "",
         [Limit(PASSWORD_RESETS_PER_ADDRESS, PASSWORD_RESET_WINDOW, Per.ADDRESS)],
-        "Too many password resets were asked for from your network recently. "
-        "Please try again in {wait}.",
+        _(
+            "Too many password resets were asked for from your network recently. "
+            "Please try again in %(wait)s."
+        ),
     )
 
 
@@ -290,8 +299,10 @@ def verification_mail_refusal(request: HttpRequest) -> Refusal | None:
         request,
         str(request.user.pk),
         [Limit(VERIFICATION_MAILS_PER_READER, VERIFICATION_MAIL_WINDOW, Per.SUBJECT)],
-        "Too many verification mails were sent to you recently. Please check "
-        "your inbox (and its spam folder), or try again in {wait}.",
+        _(
+            "Too many verification mails were sent to you recently. Please check "
+            "your inbox (and its spam folder), or try again in %(wait)s."
+        ),
     )
 
 
@@ -303,7 +314,7 @@ def two_factor_refusal(request: HttpRequest, user: AbstractBaseUser) -> Refusal 
         request,
         str(user.pk),
         [Limit(TWO_FACTOR_FAILURES_PER_READER, SIGN_IN_WINDOW, Per.SUBJECT)],
-        "Too many wrong codes. For your safety, please try again in {wait}.",
+        _("Too many wrong codes. For your safety, please try again in %(wait)s."),
     )
 
 

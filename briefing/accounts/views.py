@@ -9,9 +9,10 @@ from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, UpdateView
@@ -133,7 +134,7 @@ class AccountView(UpdateView):
         return self.request.user
 
     def form_valid(self, form):
-        messages.success(self.request, "Your account was updated.")
+        messages.success(self.request, _("Your account was updated."))
         return super().form_valid(form)
 
 
@@ -148,9 +149,14 @@ def delete_account(request):
         logout(request)
         messages.success(
             request,
-            "Your account is closed and will be erased on "
-            f"{timezone.localtime(due):%d %B %Y at %H:%M}. Until then, sign in "
-            "to cancel the deletion.",
+            _(
+                "Your account is closed and will be erased on %(day)s at %(time)s. "
+                "Until then, sign in to cancel the deletion."
+            )
+            % {
+                "day": dateformat.format(timezone.localtime(due), "d E Y"),
+                "time": f"{timezone.localtime(due):%H:%M}",
+            },
         )
         return redirect("briefing:front_page")
     return render(
@@ -165,7 +171,7 @@ def delete_account(request):
 def cancel_deletion(request):
     """Keep the account: the reader changed their mind during the grace."""
     if erasure.cancel_deletion(request.user):
-        messages.success(request, "Your account will not be deleted. Welcome back.")
+        messages.success(request, _("Your account will not be deleted. Welcome back."))
     return redirect("accounts:account")
 
 
@@ -178,8 +184,10 @@ def export_data(request):
         data = export_account(request.user)
     except ExportLimitReached as limit:
         response = HttpResponse(
-            "You have downloaded your data several times today. "
-            "Please try again later.",
+            _(
+                "You have downloaded your data several times today. "
+                "Please try again later."
+            ),
             content_type="text/plain; charset=utf-8",
             status=429,
         )

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .. import moderation
 from ..models import DECISION_REASON_MAX_LENGTH, Appeal, AppealState, Rule, Status
@@ -31,19 +32,19 @@ class AppealDecisionForm(forms.ModelForm):
     """Uphold or reverse, and why: the author reads the reason."""
 
     decision = forms.ChoiceField(
-        label="Decision",
+        label=_("Decision"),
         choices=[
-            (UPHOLD, "Uphold: the comment stays rejected"),
-            (REVERSE, "Reverse: publish the comment again"),
+            (UPHOLD, _("Uphold: the comment stays rejected")),
+            (REVERSE, _("Reverse: publish the comment again")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to uphold or reverse."},
+        error_messages={"required": _("Choose whether to uphold or reverse.")},
     )
     decision_reason = forms.CharField(
-        label="Reason (the author reads it)",
+        label=_("Reason (the author reads it)"),
         max_length=DECISION_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        error_messages={"required": "Give the reason for the decision."},
+        error_messages={"required": _("Give the reason for the decision.")},
     )
     # Who decides: set by AppealAdmin.get_form for the request.
     moderator = None
@@ -67,14 +68,14 @@ class DecisionReasonForm(forms.Form):
 
 
 class AppealStateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
         return [
-            ("waiting", "Awaiting a decision"),
-            (AppealState.UPHELD, "Upheld"),
-            (AppealState.REVERSED, "Reversed"),
+            ("waiting", _("Awaiting a decision")),
+            (AppealState.UPHELD, pgettext_lazy("appeals", "Upheld")),
+            (AppealState.REVERSED, pgettext_lazy("appeals", "Reversed")),
         ]
 
     def queryset(self, request, queryset):
@@ -126,23 +127,23 @@ class AppealAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            ("The comment", {"fields": ["comment_text", "author", "article"]}),
+            (_("The comment"), {"fields": ["comment_text", "author", "article"]}),
             (
-                "The rejection",
+                _("The rejection"),
                 {"fields": ["rejected_at", "rejected_by_name", "rejection_reasons"]},
             ),
-            ("The appeal", {"fields": ["appeal_text", "created_at", "outcome"]}),
+            (_("The appeal"), {"fields": ["appeal_text", "created_at", "outcome"]}),
         ]
         if obj is not None and not obj.is_open:
             fieldsets.append(
                 (
-                    "The decision",
+                    _("The decision"),
                     {"fields": ["decided_by_name", "decided_at", "decision_reason"]},
                 )
             )
         elif self.has_change_permission(request, obj):
             fieldsets.append(
-                ("Your decision", {"fields": ["decision", "decision_reason"]})
+                (_("Your decision"), {"fields": ["decision", "decision_reason"]})
             )
         return fieldsets
 
@@ -183,7 +184,7 @@ class AppealAdmin(admin.ModelAdmin):
         return obj is None or moderation.decision_refusal(obj, request.user) is None
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"title": "Appeals", **(extra_context or {})}
+        extra_context = {"title": _("Appeals"), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -215,20 +216,24 @@ class AppealAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
         obj.refresh_from_db()
         if obj.state == AppealState.REVERSED:
-            told = "Appeal reversed: the comment is published again."
+            told = gettext(
+                "Appeal reversed: the comment is published again. Its author is told."
+            )
         else:
-            told = "Appeal upheld: the comment stays rejected."
-        self.message_user(request, f"{told} Its author is told.", messages.SUCCESS)
+            told = gettext(
+                "Appeal upheld: the comment stays rejected. Its author is told."
+            )
+        self.message_user(request, told, messages.SUCCESS)
         # On to the next appeal waiting.
         return HttpResponseRedirect(
             reverse("admin:comments_appeal_changelist") + "?state=waiting"
         )
 
-    @admin.action(description="Uphold selected appeals…", permissions=["change"])
+    @admin.action(description=_("Uphold selected appeals…"), permissions=["change"])
     def uphold_selected(self, request, queryset):
         return self._decide_selected(request, queryset, reverse=False)
 
-    @admin.action(description="Reverse selected appeals…", permissions=["change"])
+    @admin.action(description=_("Reverse selected appeals…"), permissions=["change"])
     def reverse_selected(self, request, queryset):
         return self._decide_selected(request, queryset, reverse=True)
 
@@ -241,9 +246,9 @@ class AppealAdmin(admin.ModelAdmin):
             context = {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
-                "title": "Reverse the appeals"
+                "title": gettext("Reverse the appeals")
                 if reverse
-                else "Uphold the rejections appealed",
+                else gettext("Uphold the rejections appealed"),
                 "form": form,
                 "appeals": shown,
                 "more": queryset.count() - len(shown),
@@ -266,7 +271,10 @@ class AppealAdmin(admin.ModelAdmin):
                 )
             except moderation.AppealRefused as refusal:
                 self.message_user(
-                    request, f"{appeal}: {refusal.message}", messages.WARNING
+                    request,
+                    gettext("%(appeal)s: %(refusal)s")
+                    % {"appeal": appeal, "refusal": refusal.message},
+                    messages.WARNING,
                 )
             else:
                 decided += 1
@@ -289,68 +297,71 @@ class AppealAdmin(admin.ModelAdmin):
         )
         return None
 
-    @admin.display(description="appeal")
+    @admin.display(description=_("appeal"))
     def appeal_excerpt(self, appeal):
-        return Truncator(appeal.text).chars(200) or "(erased)"
+        return Truncator(appeal.text).chars(200) or gettext("(erased)")
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def comment_excerpt(self, appeal):
         return format_html(
             '<a href="{}">{}</a>',
             reverse("admin:comments_comment_change", args=[appeal.comment_id]),
-            Truncator(appeal.comment.body).chars(200) or "(erased)",
+            Truncator(appeal.comment.body).chars(200) or gettext("(erased)"),
         )
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def comment_text(self, appeal):
         return format_html(
-            '<div class="appeal-comment">{}</div><p><a href="{}">The comment\'s '
-            "record and trail</a></p>",
+            '<div class="appeal-comment">{}</div><p><a href="{}">{}</a></p>',
             format_body(appeal.comment.body),
             reverse("admin:comments_comment_change", args=[appeal.comment_id]),
+            gettext("The comment's record and trail"),
         )
 
-    @admin.display(description="author")
+    @admin.display(description=_("author"))
     def author(self, appeal):
         return appeal.comment.author.username
 
-    @admin.display(description="article")
+    @admin.display(description=_("article"))
     def article(self, appeal):
         return appeal.comment.article.title
 
-    @admin.display(description="rejected by")
+    @admin.display(description=_("rejected by"))
     def rejected_by_name(self, appeal):
         if appeal.rejected_by is not None:
             return appeal.rejected_by.username
         if appeal.rejected_by_rule:
-            return f"the rule: {Rule(appeal.rejected_by_rule).label}"
-        return "no moderator on record"
+            return gettext("the rule: %(rule)s") % {
+                "rule": Rule(appeal.rejected_by_rule).label
+            }
+        return gettext("no moderator on record")
 
-    @admin.display(description="rejection")
+    @admin.display(description=_("rejection"))
     def rejection(self, appeal):
         return format_html(
-            "{}<br>by {}", appeal.rejection_reasons, self.rejected_by_name(appeal)
+            gettext("{reasons}<br>by {who}"),
+            reasons=appeal.rejection_reasons,
+            who=self.rejected_by_name(appeal),
         )
 
-    @admin.display(description="appeal")
+    @admin.display(description=_("appeal"))
     def appeal_text(self, appeal):
-        return format_body(appeal.text) if appeal.text else "(erased)"
+        return format_body(appeal.text) if appeal.text else gettext("(erased)")
 
-    @admin.display(description="waiting")
+    @admin.display(description=_("waiting"))
     def waiting(self, appeal):
         if not appeal.is_open:
             return "—"
         return timesince(appeal.created_at, timezone.now())
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def outcome(self, appeal):
         if appeal.is_open and appeal.comment.status != Status.REJECTED:
-            return (
-                "open, but the comment is no longer rejected "
-                f"({appeal.comment.get_status_display()})"
-            )
+            return gettext(
+                "open, but the comment is no longer rejected (%(status)s)"
+            ) % {"status": appeal.comment.get_status_display()}
         return appeal.get_state_display()
 
-    @admin.display(description="decided by")
+    @admin.display(description=_("decided by"))
     def decided_by_name(self, appeal):
         return appeal.decided_by.username if appeal.decided_by else "—"

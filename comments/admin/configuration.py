@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import moderation, surge
@@ -36,13 +37,13 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
     """One row of knobs: its list goes straight to it."""
 
     fieldsets = [
-        ("Discussions", {"fields": ["comments_paused", "auto_close_days"]}),
+        (_("Discussions"), {"fields": ["comments_paused", "auto_close_days"]}),
         (
-            "Rules on new comments",
+            _("Rules on new comments"),
             {"fields": ["new_reader_premoderation", "max_links", "report_threshold"]},
         ),
         (
-            "Limits per reader",
+            _("Limits per reader"),
             {
                 "fields": [
                     "posting_limit",
@@ -52,7 +53,7 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Surge brake (slow mode)",
+            _("Surge brake (slow mode)"),
             {
                 "fields": [
                     "surge_min_comments",
@@ -74,7 +75,7 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        current, _ = ModerationSettings.objects.get_or_create(pk=1)
+        current, _created = ModerationSettings.objects.get_or_create(pk=1)
         return redirect("admin:comments_moderationsettings_change", current.pk)
 
     def save_model(self, request, obj, form, change):
@@ -127,7 +128,7 @@ class ArticleDiscussionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="closes")
+    @admin.display(description=_("closes"))
     def closes(self, article):
         closes = article.comments_close_time(
             ModerationSettings.current().auto_close_days
@@ -136,14 +137,14 @@ class ArticleDiscussionAdmin(admin.ModelAdmin):
             return "never"
         return f"{timezone.localtime(closes):%d %b %Y %H:%M}"
 
-    @admin.display(description="slow mode")
+    @admin.display(description=_("slow mode"))
     def slow_mode(self, article):
         until = article.slow_mode_until
         if until is None:
             return "off"
         return f"until {timezone.localtime(until):%H:%M}"
 
-    @admin.display(description="slow mode periods")
+    @admin.display(description=_("slow mode periods"))
     def slow_mode_record(self, article):
         """The surges that slowed the discussion down, newest first."""
         periods = SlowModePeriod.objects.filter(article=article).select_related(
@@ -169,7 +170,7 @@ class ArticleDiscussionAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="End slow mode of selected discussions", permissions=["change"]
+        description=_("End slow mode of selected discussions"), permissions=["change"]
     )
     def end_slow_mode(self, request, queryset):
         ended = sum(surge.end_slow_mode(article, request.user) for article in queryset)
@@ -184,7 +185,7 @@ class ArticleDiscussionAdmin(admin.ModelAdmin):
             messages.SUCCESS if ended else messages.WARNING,
         )
 
-    @admin.display(description="comments")
+    @admin.display(description=_("comments"))
     def queue_link(self, article):
         return format_html(
             '<a href="{}?{}">its comments</a>',

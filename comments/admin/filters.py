@@ -7,6 +7,7 @@ stays fast on hundreds of thousands of comments.
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from briefing.models import Article
 
@@ -19,7 +20,7 @@ STATUS_PICKED = "status__exact"
 class QueueFilter(admin.SimpleListFilter):
     """Opens the list on the queue; "all" and narrower views on request."""
 
-    title = "queue"
+    title = _("queue")
     parameter_name = "queue"
 
     def __init__(self, request, params, model, model_admin):
@@ -39,16 +40,16 @@ class QueueFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("pending", "Pending only"),
-            ("reported", "Published, with open reports"),
-            ("all", "All comments"),
+            ("pending", _("Pending only")),
+            ("reported", _("Published, with open reports")),
+            ("all", _("All comments")),
         ]
 
     def choices(self, changelist):
         yield {
             "selected": self.value() is None,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": "Needs a decision",
+            "display": _("Needs a decision"),
         }
         for lookup, title in self.lookup_choices:
             yield {
@@ -76,7 +77,7 @@ class ArticleFilter(admin.SimpleListFilter):
     """The latest articles to pick from (any other through its link in the
     list): listing every article ever published would not scale."""
 
-    title = "article"
+    title = _("article")
     parameter_name = "article"
     latest = 15
 
@@ -87,7 +88,11 @@ class ArticleFilter(admin.SimpleListFilter):
             .values_list("pk", "title")[: self.latest]
         )
         value = self.value()
-        if value and value.isdigit() and int(value) not in {pk for pk, _ in articles}:
+        if (
+            value
+            and value.isdigit()
+            and int(value) not in {pk for pk, _title in articles}
+        ):
             articles += Article.objects.filter(pk=value).values_list("pk", "title")
         return [(str(pk), Truncator(title).chars(60)) for pk, title in articles]
 
@@ -101,7 +106,7 @@ class ArticleFilter(admin.SimpleListFilter):
 
 
 class ReportReasonFilter(admin.SimpleListFilter):
-    title = "open report reason"
+    title = _("open report reason")
     parameter_name = "report_reason"
 
     def lookups(self, request, model_admin):

@@ -7,9 +7,11 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 
 from ..models import Comment, Ignore, ModeratorNote, Report, Sanction, Status
 from ..moderation import REJECTION_RATE_WINDOW, rejection_rate_holds
@@ -71,11 +73,27 @@ def attach_context(comments: list[Comment]) -> None:
         comment.report_reasons = reasons[comment.pk]
 
 
+# How many of the author's comments are in each state: "%(count)d" and the
+# state, which Russian words by the count (1 опубликован, 5 опубликовано).
 HISTORY_LABELS = [
-    (Status.PUBLISHED, "published"),
-    (Status.PENDING, "pending"),
-    (Status.REJECTED, "rejected"),
-    (Status.DELETED, "deleted"),
+    (
+        Status.PUBLISHED,
+        lambda n: npgettext(
+            "comments", "%(count)d published", "%(count)d published", n
+        ),
+    ),
+    (
+        Status.PENDING,
+        lambda n: npgettext("comments", "%(count)d pending", "%(count)d pending", n),
+    ),
+    (
+        Status.REJECTED,
+        lambda n: npgettext("comments", "%(count)d rejected", "%(count)d rejected", n),
+    ),
+    (
+        Status.DELETED,
+        lambda n: npgettext("comments", "%(count)d deleted", "%(count)d deleted", n),
+    ),
 ]
 
 
@@ -86,8 +104,8 @@ def describe_history(comment: Comment):
         attach_context([comment])
     history = comment.author_history
     counts = ", ".join(
-        f"{history[status]} {label}"
-        for status, label in HISTORY_LABELS
+        words(history[status]) % {"count": history[status]}
+        for status, words in HISTORY_LABELS
         if history[status]
     )
     recent = comment.author_recent_history
@@ -95,14 +113,18 @@ def describe_history(comment: Comment):
     decided = recent[Status.PUBLISHED] + rejected
     rate = ""
     if rejection_rate_holds(decided, rejected):
-        rate = (
-            f"premoderated: {rejected} of {decided} decided in "
-            f"{REJECTION_RATE_WINDOW.days} days rejected"
-        )
+        rate = _(
+            "premoderated: %(rejected)d of %(decided)d decided in %(days)d days "
+            "rejected"
+        ) % {
+            "rejected": rejected,
+            "decided": decided,
+            "days": REJECTION_RATE_WINDOW.days,
+        }
     ignored_by = comment.author_ignored_by
     return format_html(
         "{}{}{}{}",
-        counts or "no comments",
+        counts or _("no comments"),
         format_html(
             '<br><span class="ignored-by">{}</span>',
             ngettext(
@@ -159,8 +181,8 @@ def describe_notes(comment: Comment, *, limit: int = 3):
             (
                 (
                     note.text,
-                    note.author.label if note.author else "a former moderator",
-                    f"{timezone.localtime(note.created_at):%d %b %Y}",
+                    note.author.label if note.author else _("a former moderator"),
+                    date_format(timezone.localtime(note.created_at)),
                 )
                 for note in notes[:limit]
             ),

@@ -2,6 +2,8 @@
 versions and its reports, all read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..models import CommentRevision, ModerationEvent, Report
 from .reports import ReportColumns
@@ -27,8 +29,8 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ModerationEventInline(ReadOnlyInline):
     model = ModerationEvent
-    verbose_name = "status change"
-    verbose_name_plural = "audit trail"
+    verbose_name = _("status change")
+    verbose_name_plural = _("audit trail")
     fields = ["created_at", "from_status", "to_status", "by", "reason"]
     readonly_fields = fields
     ordering = ["created_at", "id"]
@@ -36,17 +38,19 @@ class ModerationEventInline(ReadOnlyInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
 
-    @admin.display(description="by")
+    @admin.display(description=_("by"))
     def by(self, event):
         if event.actor is not None:
             return event.actor.username
-        return f"rule: {event.get_rule_display()}" if event.rule else "—"
+        if event.rule:
+            return gettext("rule: %(rule)s") % {"rule": event.get_rule_display()}
+        return "—"
 
 
 class CommentRevisionInline(ReadOnlyInline):
     model = CommentRevision
-    verbose_name = "earlier version"
-    verbose_name_plural = "earlier versions"
+    verbose_name = _("earlier version")
+    verbose_name_plural = _("earlier versions")
     fields = ["written_at", "body"]
     readonly_fields = fields
 

@@ -7,6 +7,7 @@ it was written, never edited or deleted here.
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from briefing.accounts.models import User
 
@@ -15,24 +16,26 @@ from ..models import NOTE_MAX_LENGTH, ModeratorNote
 from .pagination import CappedCountPaginator
 from .sanctions import ReaderField
 
+NOTE_LABEL = _("Note for the other moderators (the reader never sees it)")
+
 
 class NoteForm(forms.Form):
     """A note from the queue's row: the reader is the comment's author."""
 
     text = forms.CharField(
-        label="Note for the other moderators (the reader never sees it)",
+        label=NOTE_LABEL,
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class NoteAddForm(forms.ModelForm):
-    reader = ReaderField(label="Reader (username)")
+    reader = ReaderField(label=_("Reader (username)"))
 
     class Meta:
         model = ModeratorNote
         fields = ["reader", "text"]
-        labels = {"text": "Note for the other moderators (the reader never sees it)"}
+        labels = {"text": NOTE_LABEL}
 
 
 @admin.register(ModeratorNote)
@@ -40,7 +43,7 @@ class ModeratorNoteAdmin(admin.ModelAdmin):
     list_display = ["reader", "text", "author", "created_at"]
     list_filter = [("created_at", admin.DateFieldListFilter)]
     search_fields = ["=reader__username"]
-    search_help_text = "A reader's exact username."
+    search_help_text = _("A reader's exact username.")
     list_select_related = ["reader", "author"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER

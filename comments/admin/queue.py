@@ -19,12 +19,13 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import Truncator
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from briefing.accounts.models import User
@@ -40,7 +41,7 @@ from .history import (
     describe_reports,
 )
 from .inlines import CommentRevisionInline, ModerationEventInline, ReportInline
-from .notes import NoteForm
+from .notes import NOTE_LABEL, NoteForm
 from .pagination import CappedCountPaginator
 from .reports import tell_dismissed
 from .sanctions import BanForm
@@ -68,14 +69,16 @@ class ReasonForm(forms.Form):
     which "other" (or no choice) needs, as it names nothing by itself."""
 
     removal_reason = forms.ChoiceField(
-        label="Standard reason (the author and the discussion's placeholder name it)",
+        label=_(
+            "Standard reason (the author and the discussion's placeholder name it)"
+        ),
         choices=RemovalReason.choices,
         initial=RemovalReason.OTHER,
         required=False,
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Note (the author sees it; required for “other”)",
+        label=_("Note (the author sees it; required for “other”)"),
         max_length=moderation.REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -86,7 +89,7 @@ class ReasonForm(forms.Form):
         removal_reason = cleaned.get("removal_reason") or RemovalReason.OTHER
         cleaned["removal_reason"] = removal_reason
         if removal_reason == RemovalReason.OTHER and not cleaned.get("reason"):
-            self.add_error("reason", "This field is required.")
+            self.add_error("reason", _("This field is required."))
         return cleaned
 
 
@@ -123,7 +126,7 @@ class CommentAdmin(admin.ModelAdmin):
         ("created_at", admin.DateFieldListFilter),
     ]
     search_fields = ["body"]
-    search_help_text = (
+    search_help_text = _(
         "A reader's username shows their comments; anything else is looked "
         "for in the text."
     )
@@ -146,7 +149,7 @@ class CommentAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["text", "status", "why", "reports"]}),
         (
-            "Where and who",
+            _("Where and who"),
             {
                 "fields": [
                     "article_link",
@@ -205,7 +208,7 @@ class CommentAdmin(admin.ModelAdmin):
         js = ["js/moderation-queue.js"]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"title": "Moderation queue", **(extra_context or {})}
+        extra_context = {"title": _("Moderation queue"), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -241,7 +244,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     # Columns and fields.
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def comment_text(self, comment):
         """The whole text: a long one shows its beginning as the link to its
         page, and the rest behind a "show the rest" that opens in place."""
@@ -252,7 +255,7 @@ class CommentAdmin(admin.ModelAdmin):
             cut = cut if cut > 0 else SHOWN_IN_FULL - 100
             shown, rest = body[:cut], body[cut:]
         meta = [
-            format_html("on {}", self.article_link(comment)),
+            format_html(gettext("on {}"), self.article_link(comment)),
         ]
         if comment.respect_count:
             meta.append(
@@ -262,7 +265,7 @@ class CommentAdmin(admin.ModelAdmin):
                 % {"count": comment.respect_count}
             )
         if comment.featured_at:
-            meta.append(format_html("<strong>{}</strong>", "featured"))
+            meta.append(format_html("<strong>{}</strong>", gettext("featured")))
         return format_html(
             '<a class="comment-link" href="{}">{}{}</a>{}<p class="comment-meta">{}</p>',
             reverse("admin:comments_comment_change", args=[comment.pk]),
@@ -284,7 +287,7 @@ class CommentAdmin(admin.ModelAdmin):
             format_html_join(" · ", "{}", ((part,) for part in meta)),
         )
 
-    @admin.display(description="state and why")
+    @admin.display(description=_("state and why"))
     def state_and_why(self, comment):
         why = self.why(comment)
         return format_html(
@@ -293,17 +296,17 @@ class CommentAdmin(admin.ModelAdmin):
             comment.get_status_display(),
             format_html('<p class="comment-why">{}</p>', why) if why != "—" else "",
             format_html(
-                '<p class="comment-reports">open reports: {}</p>',
-                describe_reports(comment),
+                '<p class="comment-reports">{}</p>',
+                format_html(gettext("open reports: {}"), describe_reports(comment)),
             )
             if comment.open_reports
             else "",
         )
 
-    @admin.display(description="author and history")
+    @admin.display(description=_("author and history"))
     def author_with_history(self, comment):
         return format_html(
-            '<a href="?{}">{}</a><br><span class="history">{}</span>{}',
+            '<a href="?{}">{}</a><br><span class="history">{}</span>{}{}',
             urlencode({"author": comment.author_id, "queue": "all"}),
             comment.author.label,
             describe_history(comment),
@@ -311,7 +314,7 @@ class CommentAdmin(admin.ModelAdmin):
             _note_field(comment) if getattr(comment, "desk_can_note", False) else "",
         )
 
-    @admin.display(description="decide")
+    @admin.display(description=_("decide"))
     def decide(self, comment):
         """The row's one-click decisions, buttons of the row's own forms
         (which the queue's template puts outside the list's form): approve,
@@ -325,9 +328,10 @@ class CommentAdmin(admin.ModelAdmin):
             buttons.append(
                 format_html(
                     '<button type="submit" form="{}" formaction="{}" '
-                    'class="desk-approve" data-key="a">Approve <kbd>a</kbd></button>',
+                    'class="desk-approve" data-key="a">{} <kbd>a</kbd></button>',
                     form,
                     reverse("admin:comments_comment_approve", args=[comment.pk]),
+                    pgettext("desk button", "Approve"),
                 )
             )
         if status in (Status.PENDING, Status.PUBLISHED):
@@ -335,14 +339,15 @@ class CommentAdmin(admin.ModelAdmin):
             buttons.append(
                 format_html(
                     '<details class="desk-reject"><summary data-key="r">'
-                    "Reject… <kbd>r</kbd></summary>"
+                    "{} <kbd>r</kbd></summary>"
                     '<div class="desk-reasons">{}</div>'
-                    '<div class="desk-other"><label for="{}-note">Other, with a '
-                    'note for the author</label><input type="text" id="{}-note" '
+                    '<div class="desk-other"><label for="{}-note">{}</label>'
+                    '<input type="text" id="{}-note" '
                     'name="reason" form="{}-other" maxlength="{}" required '
                     'data-key="{}"><button type="submit" form="{}-other" '
-                    'name="removal_reason" value="{}">Reject as other</button>'
+                    'name="removal_reason" value="{}">{}</button>'
                     "</div></details>",
+                    pgettext("desk button", "Reject…"),
                     format_html_join(
                         "",
                         '<button type="submit" form="{}" formaction="{}" '
@@ -354,21 +359,24 @@ class CommentAdmin(admin.ModelAdmin):
                         ),
                     ),
                     form,
+                    gettext("Other, with a note for the author"),
                     form,
                     form,
                     moderation.REASON_MAX_LENGTH,
                     OTHER_REASON_KEY,
                     form,
                     RemovalReason.OTHER.value,
+                    pgettext("desk button", "Reject as other"),
                 )
             )
         if status in (Status.PENDING, Status.PUBLISHED) and not comment.featured_at:
             buttons.append(
                 format_html(
                     '<button type="submit" form="{}" formaction="{}" '
-                    'class="desk-feature" data-key="f">Feature <kbd>f</kbd></button>',
+                    'class="desk-feature" data-key="f">{} <kbd>f</kbd></button>',
                     form,
                     reverse("admin:comments_comment_feature", args=[comment.pk]),
+                    pgettext("desk button", "Feature"),
                 )
             )
         return format_html(
@@ -379,7 +387,7 @@ class CommentAdmin(admin.ModelAdmin):
             else "—",
         )
 
-    @admin.display(description="article")
+    @admin.display(description=_("article"))
     def article_link(self, comment):
         return format_html(
             '<a href="{}?{}">{}</a>',
@@ -388,11 +396,11 @@ class CommentAdmin(admin.ModelAdmin):
             Truncator(comment.article.title).chars(60),
         )
 
-    @admin.display(description="open reports")
+    @admin.display(description=_("open reports"))
     def reports(self, comment):
         return describe_reports(comment)
 
-    @admin.display(description="rule and reason")
+    @admin.display(description=_("rule and reason"))
     def why(self, comment):
         if not comment.rule and not comment.moderation_reason:
             return "—"
@@ -404,7 +412,7 @@ class CommentAdmin(admin.ModelAdmin):
             comment.moderation_reason,
         )
 
-    @admin.display(description="text")
+    @admin.display(description=_("text"))
     def text(self, comment):
         return format_html(
             '<div class="comment-text">{}</div>',
@@ -413,24 +421,26 @@ class CommentAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.display(description="reply to")
+    @admin.display(description=_("reply to"))
     def reply_to_link(self, comment):
         if comment.reply_to_id is None:
             return "—"
         return format_html(
-            '<a href="{}">comment {}</a>',
+            _('<a href="{}">comment {}</a>'),
             reverse("admin:comments_comment_change", args=[comment.reply_to_id]),
             comment.reply_to_id,
         )
 
-    @admin.display(description="author")
+    @admin.display(description=_("author"))
     def author_summary(self, comment):
         return format_html(
-            '{}, joined {}<br>{}<br><a href="{}?{}">all their comments</a>'
-            ' · <a href="{}?{}">sanction this reader</a>'
-            ' · <a href="{}?{}">add a moderator note</a>{}',
+            gettext(
+                '{}, joined {}<br>{}<br><a href="{}?{}">all their comments</a>'
+                ' · <a href="{}?{}">sanction this reader</a>'
+                ' · <a href="{}?{}">add a moderator note</a>{}'
+            ),
             comment.author.label,
-            f"{timezone.localtime(comment.author.date_joined):%d %B %Y}",
+            dateformat.format(timezone.localtime(comment.author.date_joined), "d E Y"),
             describe_history(comment),
             reverse("admin:comments_comment_changelist"),
             urlencode({"author": comment.author_id, "queue": "all"}),
@@ -479,13 +489,17 @@ class CommentAdmin(admin.ModelAdmin):
         comment = self._decided(request, object_id)
         if moderation.approve(comment, request.user):
             self.message_user(
-                request, f"Approved: {_named(comment)}.", messages.SUCCESS
+                request,
+                gettext("Approved: %(comment)s.") % {"comment": _named(comment)},
+                messages.SUCCESS,
             )
         else:
             self.message_user(
                 request,
-                f"Nothing to approve: {_named(comment)} is "
-                f"{comment.get_status_display()} and not reported.",
+                gettext(
+                    "Nothing to approve: %(comment)s is %(status)s and not reported."
+                )
+                % {"comment": _named(comment), "status": comment.get_status_display()},
                 messages.WARNING,
             )
         return self._back_to_queue(request)
@@ -496,13 +510,19 @@ class CommentAdmin(admin.ModelAdmin):
         form = ReasonForm(request.POST)
         if not form.is_valid():
             problems = "; ".join(
-                f"{form.fields[field].label if field in form.fields else field}: "
-                f"{' '.join(errors)}"
+                gettext("%(field)s: %(errors)s")
+                % {
+                    "field": form.fields[field].label
+                    if field in form.fields
+                    else field,
+                    "errors": " ".join(errors),
+                }
                 for field, errors in form.errors.items()
             )
             self.message_user(
                 request,
-                f"{_named(comment)} was not rejected. {problems}",
+                gettext("%(comment)s was not rejected. %(problems)s")
+                % {"comment": _named(comment), "problems": problems},
                 messages.ERROR,
             )
             return self._back_to_queue(request)
@@ -512,13 +532,18 @@ class CommentAdmin(admin.ModelAdmin):
         ):
             self.message_user(
                 request,
-                f"Rejected ({RemovalReason(removal_reason).label}): {_named(comment)}.",
+                gettext("Rejected (%(reason)s): %(comment)s.")
+                % {
+                    "reason": RemovalReason(removal_reason).label,
+                    "comment": _named(comment),
+                },
                 messages.SUCCESS,
             )
         else:
             self.message_user(
                 request,
-                f"Nothing to reject: {_named(comment)} was deleted by its author.",
+                gettext("Nothing to reject: %(comment)s was deleted by its author.")
+                % {"comment": _named(comment)},
                 messages.WARNING,
             )
         return self._back_to_queue(request)
@@ -531,20 +556,28 @@ class CommentAdmin(admin.ModelAdmin):
         except moderation.FeaturedLimitReached:
             self.message_user(
                 request,
-                f"{_named(comment)} was not featured: its article already "
-                f"features {FEATURED_LIMIT} comments.",
+                gettext(
+                    "%(comment)s was not featured: its article already "
+                    "features %(limit)d comments."
+                )
+                % {"comment": _named(comment), "limit": FEATURED_LIMIT},
                 messages.ERROR,
             )
             return self._back_to_queue(request)
         if featured:
             self.message_user(
-                request, f"Featured: {_named(comment)}.", messages.SUCCESS
+                request,
+                gettext("Featured: %(comment)s.") % {"comment": _named(comment)},
+                messages.SUCCESS,
             )
         else:
             self.message_user(
                 request,
-                f"Nothing to feature: {_named(comment)} is already featured, "
-                "or rejected or deleted.",
+                gettext(
+                    "Nothing to feature: %(comment)s is already featured, "
+                    "or rejected or deleted."
+                )
+                % {"comment": _named(comment)},
                 messages.WARNING,
             )
         return self._back_to_queue(request)
@@ -561,16 +594,18 @@ class CommentAdmin(admin.ModelAdmin):
             self.log_addition(request, note, [{"added": {}}])
             self.message_user(
                 request,
-                f"Note kept on {comment.author.label}.",
+                gettext("Note kept on %(reader)s.") % {"reader": comment.author.label},
                 messages.SUCCESS,
             )
         else:
             self.message_user(
                 request,
-                "The note was not kept: "
-                + " ".join(
-                    error for errors in form.errors.values() for error in errors
-                ),
+                gettext("The note was not kept: %(errors)s")
+                % {
+                    "errors": " ".join(
+                        error for errors in form.errors.values() for error in errors
+                    )
+                },
                 messages.ERROR,
             )
         return self._back_to_queue(request)
@@ -578,8 +613,8 @@ class CommentAdmin(admin.ModelAdmin):
     # Actions: each one calls comments.moderation, once per comment.
 
     @admin.action(
-        description="Approve (publish) this comment",
-        description_plural="Approve (publish) selected comments",
+        description=_("Approve (publish) this comment"),
+        description_plural=_("Approve (publish) selected comments"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -594,8 +629,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Reject this comment, with a reason",
-        description_plural="Reject selected comments, with a reason",
+        description=_("Reject this comment, with a reason"),
+        description_plural=_("Reject selected comments, with a reason"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -603,7 +638,7 @@ class CommentAdmin(admin.ModelAdmin):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return self._ask(
-                request, queryset, form, "reject_selected", "Reject comments"
+                request, queryset, form, "reject_selected", _("Reject comments")
             )
         reason = form.cleaned_data["reason"]
         removal_reason = form.cleaned_data["removal_reason"]
@@ -620,8 +655,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Reject and ban the author",
-        description_plural="Reject selected comments and ban their authors",
+        description=_("Reject and ban the author"),
+        description_plural=_("Reject selected comments and ban their authors"),
         permissions=["moderate", "sanction"],
         location=BOTH_PLACES,
     )
@@ -633,7 +668,7 @@ class CommentAdmin(admin.ModelAdmin):
                 queryset,
                 form,
                 "reject_and_ban",
-                "Reject comments and ban their authors",
+                _("Reject comments and ban their authors"),
             )
         reject_all = form.cleaned_data["reject_all"]
         rejected, banned = moderation.reject_and_ban(
@@ -663,8 +698,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Dismiss this comment's reports",
-        description_plural="Dismiss the reports on selected comments",
+        description=_("Dismiss this comment's reports"),
+        description_plural=_("Dismiss the reports on selected comments"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -676,8 +711,8 @@ class CommentAdmin(admin.ModelAdmin):
         tell_dismissed(self, request, closed)
 
     @admin.action(
-        description="Feature this comment above the discussion",
-        description_plural="Feature selected comments above their discussions",
+        description=_("Feature this comment above the discussion"),
+        description_plural=_("Feature selected comments above their discussions"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -689,8 +724,11 @@ class CommentAdmin(admin.ModelAdmin):
             except moderation.FeaturedLimitReached:
                 self.message_user(
                     request,
-                    f"{comment} was not featured: its article already features "
-                    f"{FEATURED_LIMIT} comments.",
+                    _(
+                        "%(comment)s was not featured: its article already "
+                        "features %(limit)d comments."
+                    )
+                    % {"comment": comment, "limit": FEATURED_LIMIT},
                     messages.ERROR,
                 )
         self._tell(
@@ -702,8 +740,8 @@ class CommentAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Stop featuring this comment",
-        description_plural="Stop featuring selected comments",
+        description=_("Stop featuring this comment"),
+        description_plural=_("Stop featuring selected comments"),
         permissions=["moderate"],
         location=BOTH_PLACES,
     )
@@ -766,7 +804,10 @@ def _lines(text: str):
 
 def _named(comment: Comment) -> str:
     """A comment as a message names it: its author and its beginning."""
-    return f"“{Truncator(comment.body).chars(60)}” by {comment.author.label}"
+    return gettext("“%(text)s” by %(author)s") % {
+        "text": Truncator(comment.body).chars(60),
+        "author": comment.author.label,
+    }
 
 
 def _note_field(comment: Comment):
@@ -774,15 +815,16 @@ def _note_field(comment: Comment):
     outside the list's form, as the decisions' are)."""
     form = f"desk-{comment.pk}-note"
     return format_html(
-        '<details class="desk-note"><summary>Add a note on {}</summary>'
-        '<label for="{}-text">Note for the other moderators (the reader never '
-        'sees it)</label><textarea id="{}-text" name="text" form="{}" rows="2" '
-        'maxlength="{}" required></textarea>'
-        '<button type="submit" form="{}">Keep the note</button></details>',
-        comment.author.username,
+        '<details class="desk-note"><summary>{}</summary>'
+        '<label for="{}-text">{}</label><textarea id="{}-text" name="text" '
+        'form="{}" rows="2" maxlength="{}" required></textarea>'
+        '<button type="submit" form="{}">{}</button></details>',
+        format_html(gettext("Add a note on {}"), comment.author.username),
         form,
+        NOTE_LABEL,
         form,
         form,
         NOTE_MAX_LENGTH,
         form,
+        gettext("Keep the note"),
     )

@@ -5,10 +5,11 @@ A report is the reader's words: moderators dismiss it, never rewrite it.
 
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from .. import moderation
 from ..models import Comment, Report
@@ -19,16 +20,21 @@ class ReportColumns:
     """Who filed a report and whether it is still open, wherever reports
     are listed (their own list, a comment's page)."""
 
-    @admin.display(description="reporter")
+    @admin.display(description=_("reporter"))
     def reporter_name(self, report):
         return report.reporter.username
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, report):
         if report.dismissed_at is None:
-            return "open"
-        by = f" by {report.dismissed_by.username}" if report.dismissed_by else ""
-        return f"closed {timezone.localtime(report.dismissed_at):%d %b %Y %H:%M}{by}"
+            return pgettext("report", "open")
+        closed = dateformat.format(timezone.localtime(report.dismissed_at), "d M Y H:i")
+        if report.dismissed_by:
+            return gettext("closed %(time)s by %(moderator)s") % {
+                "time": closed,
+                "moderator": report.dismissed_by.username,
+            }
+        return gettext("closed %(time)s") % {"time": closed}
 
 
 def tell_dismissed(model_admin: admin.ModelAdmin, request, closed: int) -> None:
@@ -42,11 +48,11 @@ def tell_dismissed(model_admin: admin.ModelAdmin, request, closed: int) -> None:
 
 
 class ReportStateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", "Open"), ("closed", "Dismissed or closed")]
+        return [("open", _("Open")), ("closed", _("Dismissed or closed"))]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
@@ -97,11 +103,11 @@ class ReportAdmin(ReportColumns, admin.ModelAdmin):
     def has_dismiss_permission(self, request):
         return request.user.has_perm("comments.change_report")
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def comment_excerpt(self, report):
         return Truncator(report.comment.body).chars(80)
 
-    @admin.display(description="comment")
+    @admin.display(description=_("comment"))
     def comment_link(self, report):
         return format_html(
             '<a href="{}">{}</a>',
@@ -109,11 +115,11 @@ class ReportAdmin(ReportColumns, admin.ModelAdmin):
             Truncator(report.comment.body).chars(200),
         )
 
-    @admin.display(description="details")
+    @admin.display(description=_("details"))
     def details_excerpt(self, report):
         return Truncator(report.details).chars(80)
 
-    @admin.action(description="Dismiss selected reports", permissions=["dismiss"])
+    @admin.action(description=_("Dismiss selected reports"), permissions=["dismiss"])
     def dismiss_selected(self, request, queryset):
         comment_ids = set(
             queryset.filter(dismissed_at__isnull=True).values_list(

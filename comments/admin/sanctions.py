@@ -7,6 +7,7 @@ being deleted.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from briefing.accounts.models import User
@@ -25,14 +26,14 @@ class ReaderField(forms.CharField):
             return User.objects.get_by_natural_key(username)
         except User.DoesNotExist:
             raise forms.ValidationError(
-                "No reader has that username.", code="unknown"
+                _("No reader has that username."), code="unknown"
             ) from None
 
 
 class SanctionAddForm(forms.ModelForm):
-    reader = ReaderField(label="Reader (username)")
+    reader = ReaderField(label=_("Reader (username)"))
     reject_comments = forms.BooleanField(
-        label="Also reject all their pending and published comments (bans only)",
+        label=_("Also reject all their pending and published comments (bans only)"),
         required=False,
     )
 
@@ -47,7 +48,7 @@ class SanctionAddForm(forms.ModelForm):
         kind = cleaned.get("kind")
         if cleaned.get("reject_comments") and kind != Sanction.Kind.BAN:
             self.add_error(
-                "reject_comments", "Only a ban rejects the reader's comments."
+                "reject_comments", _("Only a ban rejects the reader's comments.")
             )
         return cleaned
 
@@ -57,20 +58,22 @@ class BanForm(forms.Form):
     queue and running it."""
 
     reason = forms.CharField(
-        label="Reason (the author sees it, on the comments and when they try to post)",
+        label=_(
+            "Reason (the author sees it, on the comments and when they try to post)"
+        ),
         max_length=moderation.REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
     until = forms.DateTimeField(
-        label="Banned until",
+        label=_("Banned until"),
         required=False,
-        help_text="Leave empty for a ban until a moderator lifts it.",
+        help_text=_("Leave empty for a ban until a moderator lifts it."),
         widget=forms.DateTimeInput(
             attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
         ),
     )
     reject_all = forms.BooleanField(
-        label="Also reject all their other pending and published comments",
+        label=_("Also reject all their other pending and published comments"),
         required=False,
     )
 
@@ -84,11 +87,11 @@ class BanForm(forms.Form):
 
 
 class ActiveFilter(admin.SimpleListFilter):
-    title = "in force"
+    title = _("in force")
     parameter_name = "active"
 
     def lookups(self, request, model_admin):
-        return [("yes", "In force"), ("no", "Ended or lifted")]
+        return [("yes", _("In force")), ("no", _("Ended or lifted"))]
 
     def queryset(self, request, queryset):
         active = Sanction.objects.active().values("pk")
@@ -112,7 +115,7 @@ class SanctionAdmin(admin.ModelAdmin):
     ]
     list_filter = [ActiveFilter, "kind", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["=reader__username"]
-    search_help_text = "A reader's exact username."
+    search_help_text = _("A reader's exact username.")
     list_select_related = ["reader", "created_by"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
@@ -174,11 +177,11 @@ class SanctionAdmin(admin.ModelAdmin):
         obj.created_at = sanction.created_at
         obj._state.adding = False
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, sanction):
         return sanction.state
 
-    @admin.action(description="Lift selected sanctions now", permissions=["change"])
+    @admin.action(description=_("Lift selected sanctions now"), permissions=["change"])
     def lift_selected(self, request, queryset):
         lifted = sum(moderation.lift_sanction(s, request.user) for s in queryset)
         self.message_user(

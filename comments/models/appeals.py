@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .comment import Comment, Rule, Status
 
@@ -25,9 +27,9 @@ DECISION_REASON_MAX_LENGTH = 300
 
 
 class AppealState(models.TextChoices):
-    OPEN = "open", "open"
-    UPHELD = "upheld", "upheld: the comment stays rejected"
-    REVERSED = "reversed", "reversed: the comment is published again"
+    OPEN = "open", _("open")
+    UPHELD = "upheld", _("upheld: the comment stays rejected")
+    REVERSED = "reversed", _("reversed: the comment is published again")
 
 
 class AppealQuerySet(models.QuerySet):
@@ -45,32 +47,40 @@ class Appeal(models.Model):
     """The author of a rejected comment asks for a second decision."""
 
     comment = models.OneToOneField(
-        Comment, on_delete=models.CASCADE, related_name="appeal"
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="appeal",
+        verbose_name=_("comment"),
     )
     text = models.TextField(
-        "appeal", max_length=APPEAL_MAX_LENGTH, help_text="The author's words."
+        _("appeal"), max_length=APPEAL_MAX_LENGTH, help_text=_("The author's words.")
     )
     state = models.CharField(
-        max_length=10, choices=AppealState.choices, default=AppealState.OPEN
+        _("state"),
+        max_length=10,
+        choices=AppealState.choices,
+        default=AppealState.OPEN,
     )
-    created_at = models.DateTimeField("appealed at", default=timezone.now)
+    created_at = models.DateTimeField(_("appealed at"), default=timezone.now)
     # The rejection appealed against, as it stood when the author appealed.
-    rejected_at = models.DateTimeField()
+    rejected_at = models.DateTimeField(_("rejected at"))
     rejected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        help_text="The moderator who rejected the comment; empty when a rule did.",
+        verbose_name=_("rejected by"),
+        help_text=_("The moderator who rejected the comment; empty when a rule did."),
     )
     rejected_by_rule = models.CharField(
-        "rule that rejected", max_length=30, choices=Rule.choices, blank=True
+        _("rule that rejected"), max_length=30, choices=Rule.choices, blank=True
     )
     rejection_reasons = models.CharField(
+        _("reasons for the rejection"),
         max_length=400,
         blank=True,
-        help_text="The statement of reasons the author was given.",
+        help_text=_("The statement of reasons the author was given."),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -78,17 +88,21 @@ class Appeal(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.CharField(
+        _("reason for the decision"),
         max_length=DECISION_REASON_MAX_LENGTH,
         blank=True,
-        help_text="Why the rejection was upheld or reversed; its author reads it.",
+        help_text=_("Why the rejection was upheld or reversed; its author reads it."),
     )
 
     objects = AppealQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
         ordering = ["created_at", "id"]
         indexes = [
             # The appeals' queue: the open ones, oldest first.
@@ -111,7 +125,7 @@ class Appeal(models.Model):
         ]
 
     def __str__(self):
-        return f"Appeal on comment #{self.comment_id}"
+        return gettext("Appeal on comment #%(number)s") % {"number": self.comment_id}
 
     def get_absolute_url(self):
         return reverse("comments:appeal", args=[self.comment_id])

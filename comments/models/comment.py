@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from briefing.models import Article
 from briefing.text import skeleton, without_invisible
@@ -25,27 +27,30 @@ SINGLE_WORD = re.compile(r"[^\W_]+")
 
 
 class Status(models.TextChoices):
-    PENDING = "pending", "awaiting moderation"
-    PUBLISHED = "published", "published"
-    REJECTED = "rejected", "rejected"
-    DELETED = "deleted", "deleted by its author"
+    PENDING = "pending", _("awaiting moderation")
+    PUBLISHED = "published", _("published")
+    REJECTED = "rejected", _("rejected")
+    DELETED = "deleted", _("deleted by its author")
 
 
 class Rule(models.TextChoices):
     """What put a comment where it is, besides a moderator's hand."""
 
-    ARTICLE_PREMODERATION = "article_premoderation", "article premoderated"
-    NEW_READER = "new_reader", "reader's first comments"
-    BANNED_WORD = "banned_word", "banned word"
-    SUSPECT_WORD = "suspect_word", "suspect word"
-    LINKS = "links", "too many links"
-    REPORTS = "reports", "reported by readers"
-    PREMODERATED_READER = "premoderated_reader", "reader always premoderated"
-    BAN = "ban", "author banned"
-    ACCOUNT_ERASED = "account_erased", "author's account erased"
-    CAMPAIGN = "campaign", "likely campaign: the same text from several readers"
-    REJECTION_RATE = "rejection_rate", "many of the reader's recent comments rejected"
-    SLOW_MODE = "slow_mode", "slow mode: a reader without approved comments"
+    ARTICLE_PREMODERATION = "article_premoderation", _("article premoderated")
+    NEW_READER = "new_reader", _("reader's first comments")
+    BANNED_WORD = "banned_word", _("banned word")
+    SUSPECT_WORD = "suspect_word", _("suspect word")
+    LINKS = "links", _("too many links")
+    REPORTS = "reports", _("reported by readers")
+    PREMODERATED_READER = "premoderated_reader", _("reader always premoderated")
+    BAN = "ban", _("author banned")
+    ACCOUNT_ERASED = "account_erased", _("author's account erased")
+    CAMPAIGN = "campaign", _("likely campaign: the same text from several readers")
+    REJECTION_RATE = (
+        "rejection_rate",
+        _("many of the reader's recent comments rejected"),
+    )
+    SLOW_MODE = "slow_mode", _("slow mode: a reader without approved comments")
 
 
 def sentence(text: str) -> str:
@@ -68,14 +73,14 @@ class RemovalReason(models.TextChoices):
     """The standard reasons a moderator removes a comment for: the author is
     told the reason's name, and the discussion's placeholder names it."""
 
-    SPAM = "spam", "spam"
-    ABUSE = "abuse", "abuse or harassment"
-    HATE = "hate", "hate speech"
-    OFF_TOPIC = "off_topic", "off topic"
-    PERSONAL_DATA = "personal_data", "personal data"
-    MISINFORMATION = "misinformation", "misinformation"
-    ILLEGAL = "illegal", "illegal content"
-    OTHER = "other", "other"
+    SPAM = "spam", _("spam")
+    ABUSE = "abuse", _("abuse or harassment")
+    HATE = "hate", _("hate speech")
+    OFF_TOPIC = "off_topic", _("off topic")
+    PERSONAL_DATA = "personal_data", _("personal data")
+    MISINFORMATION = "misinformation", _("misinformation")
+    ILLEGAL = "illegal", _("illegal content")
+    OTHER = "other", _("other")
 
 
 class CommentQuerySet(models.QuerySet):
@@ -144,71 +149,79 @@ class Comment(models.Model):
         null=True,
         blank=True,
         related_name="replies",
-        verbose_name="reply to",
+        verbose_name=_("reply to"),
     )
-    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH)
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     rule = models.CharField(
-        "rule that fired",
+        _("rule that fired"),
         max_length=30,
         choices=Rule.choices,
         blank=True,
-        help_text="The automatic rule that last decided the status, if any.",
+        help_text=_("The automatic rule that last decided the status, if any."),
     )
     moderation_reason = models.CharField(
-        "reason",
+        _("reason"),
         max_length=300,
         blank=True,
-        help_text="Why it is held or rejected; a rejected comment's author sees it.",
+        help_text=_("Why it is held or rejected; a rejected comment's author sees it."),
     )
     removal_reason = models.CharField(
-        "standard reason",
+        _("standard reason"),
         max_length=20,
         choices=RemovalReason.choices,
         blank=True,
-        help_text="The standard reason a moderator removed it for.",
+        help_text=_("The standard reason a moderator removed it for."),
     )
     number = models.PositiveIntegerField(
         null=True,
         blank=True,
         editable=False,
         help_text=(
-            "Its place in the discussion, given when it is first published "
-            "and never changed, even when it is removed."
+            _(
+                "Its place in the discussion, given when it is first published "
+                "and never changed, even when it is removed."
+            )
         ),
     )
     open_reports = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text="Reports not yet dismissed (kept for the queue's index).",
+        help_text=_("Reports not yet dismissed (kept for the queue's index)."),
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=False)
-    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, db_index=False
+    )
+    edited_at = models.DateTimeField(
+        _("edited at"), null=True, blank=True, editable=False
+    )
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     fingerprint = models.CharField(
         max_length=32,
         blank=True,
         editable=False,
-        help_text="The text as the repeat rules compare it (`text_fingerprint`).",
+        help_text=_("The text as the repeat rules compare it (`text_fingerprint`)."),
     )
     featured_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When a moderator featured it above the discussion.",
+        help_text=_("When a moderator featured it above the discussion."),
     )
     respect_count = models.PositiveIntegerField(
-        "respects",
+        _("respects"),
         default=0,
         editable=False,
-        help_text="Readers who respect it, kept in step with their Respects.",
+        help_text=_("Readers who respect it, kept in step with their Respects."),
     )
 
     objects = CommentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
         permissions = [("can_moderate", "Can moderate comments")]
         indexes = [
@@ -271,7 +284,7 @@ class Comment(models.Model):
     def __str__(self):
         # Ids only: naming the author or the article would cost a query
         # wherever a comment is printed (admin titles, logs).
-        return f"Comment #{self.pk}"
+        return gettext("Comment #%(number)s") % {"number": self.pk}
 
     def get_absolute_url(self):
         return reverse("comments:permalink", args=[self.pk]) + f"#{self.anchor}"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from briefing.models import Article
 from briefing.text import skeleton
@@ -22,14 +23,16 @@ class Word(models.Model):
     """An entry of the word lists: banned words reject, suspect words hold."""
 
     class Action(models.TextChoices):
-        BANNED = "banned", "banned: reject the comment"
-        SUSPECT = "suspect", "suspect: hold for review"
+        BANNED = "banned", _("banned: reject the comment")
+        SUSPECT = "suspect", _("suspect: hold for review")
 
     word = models.CharField(max_length=100, unique=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("word")
+        verbose_name_plural = _("words")
         ordering = ["word"]
 
     def __str__(self):
@@ -42,7 +45,7 @@ class Word(models.Model):
         key = skeleton(self.word)
         if not SINGLE_WORD.fullmatch(key):
             raise ValidationError(
-                {"word": "Enter one word of letters or digits, without spaces."}
+                {"word": _("Enter one word of letters or digits, without spaces.")}
             )
         twin = next(
             (
@@ -79,8 +82,8 @@ class ArticleDiscussion(Article):
 
     class Meta:
         proxy = True
-        verbose_name = "article discussion"
-        verbose_name_plural = "article discussions"
+        verbose_name = _("article discussion")
+        verbose_name_plural = _("article discussions")
 
 
 class ModerationSettings(models.Model):
@@ -89,53 +92,53 @@ class ModerationSettings(models.Model):
     CACHE_KEY = "comments:moderation-settings"
 
     comments_paused = models.BooleanField(
-        "pause commenting site-wide",
+        _("pause commenting site-wide"),
         default=False,
-        help_text="No one can post anywhere while this is on.",
+        help_text=_("No one can post anywhere while this is on."),
     )
     auto_close_days = models.PositiveIntegerField(
-        "close discussions after (days)", default=14
+        _("close discussions after (days)"), default=14
     )
     new_reader_premoderation = models.PositiveIntegerField(
-        "premoderate a reader's first comments",
+        _("premoderate a reader's first comments"),
         default=1,
-        help_text="How many of a reader's comments must be approved first.",
+        help_text=_("How many of a reader's comments must be approved first."),
     )
     max_links = models.PositiveIntegerField(
-        "hold comments with more links than", default=2
+        _("hold comments with more links than"), default=2
     )
     report_threshold = models.PositiveIntegerField(
-        "hold comments reported by (readers)", default=3
+        _("hold comments reported by (readers)"), default=3
     )
     posting_limit = models.PositiveIntegerField(
-        "comments per reader per window", default=5
+        _("comments per reader per window"), default=5
     )
     posting_window_seconds = models.PositiveIntegerField(
-        "posting window (seconds)", default=60
+        _("posting window (seconds)"), default=60
     )
     reporting_limit = models.PositiveIntegerField(
-        "reports per reader per hour", default=20
+        _("reports per reader per hour"), default=20
     )
     surge_min_comments = models.PositiveIntegerField(
-        "slow a discussion down above (comments in 5 minutes)",
+        _("slow a discussion down above (comments in 5 minutes)"),
         default=30,
-        help_text="A surge needs more than this many new comments in 5 minutes…",
+        help_text=_("A surge needs more than this many new comments in 5 minutes…"),
     )
     surge_factor = models.PositiveIntegerField(
-        "…and more than this many times its usual rate",
+        _("…and more than this many times its usual rate"),
         default=5,
-        help_text="The usual rate: the median per 5 minutes over the last 7 days.",
+        help_text=_("The usual rate: the median per 5 minutes over the last 7 days."),
     )
     slow_mode_minutes = models.PositiveIntegerField(
-        "slow mode lasts (minutes)", default=30
+        _("slow mode lasts (minutes)"), default=30
     )
     slow_mode_interval_seconds = models.PositiveIntegerField(
-        "in slow mode, one comment per reader every (seconds)", default=120
+        _("in slow mode, one comment per reader every (seconds)"), default=120
     )
 
     class Meta:
-        verbose_name = "moderation settings"
-        verbose_name_plural = "moderation settings"
+        verbose_name = _("moderation settings")
+        verbose_name_plural = _("moderation settings")
         constraints = [
             models.CheckConstraint(condition=Q(pk=1), name="one_settings_row")
         ]
@@ -152,7 +155,7 @@ class ModerationSettings(models.Model):
         """The settings, from the shared cache (every page needs them)."""
         current = cache.get(cls.CACHE_KEY)
         if current is None:
-            current, _ = cls.objects.get_or_create(pk=1)
+            current, _created = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, current, timeout=None)
         return current
 
@@ -168,7 +171,7 @@ class DiscussionActivity(models.Model):
 
     class Meta:
         ordering = ["article", "window_start"]
-        verbose_name_plural = "discussion activity"
+        verbose_name_plural = _("discussion activity")
         constraints = [
             # Also the index the counter is found and the baseline read by.
             models.UniqueConstraint(
@@ -202,7 +205,7 @@ class SlowModePeriod(models.Model):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["article", "started_at"])]
-        verbose_name = "slow mode period"
+        verbose_name = _("slow mode period")
 
     def __str__(self):
         return f"Slow mode of article {self.article_id} from {self.started_at}"

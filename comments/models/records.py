@@ -4,6 +4,8 @@ status changes, readers' reports."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from .comment import (
     Comment,
@@ -18,8 +20,10 @@ class CommentRevision(models.Model):
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="revisions"
     )
-    body = models.TextField()
-    written_at = models.DateTimeField(help_text="When this version was written.")
+    body = models.TextField(_("body"))
+    written_at = models.DateTimeField(
+        _("written at"), help_text=_("When this version was written.")
+    )
 
     class Meta:
         ordering = ["comment", "-written_at"]
@@ -41,13 +45,15 @@ class ModerationEvent(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The moderator or author who acted; empty when a rule fired.",
+        help_text=_("The moderator or author who acted; empty when a rule fired."),
     )
     rule = models.CharField(max_length=30, choices=Rule.choices, blank=True)
-    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=Status.choices)
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(
+        _("from status"), max_length=10, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=10, choices=Status.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["comment", "created_at", "id"]
@@ -58,18 +64,21 @@ class ModerationEvent(models.Model):
         ]
 
     def __str__(self):
-        by = self.actor or self.get_rule_display() or "system"
-        return f"{self.from_status or 'new'} → {self.to_status} by {by}"
+        return gettext("%(from)s → %(to)s by %(by)s") % {
+            "from": self.get_from_status_display() or pgettext("status", "new"),
+            "to": self.get_to_status_display(),
+            "by": self.actor or self.get_rule_display() or gettext("the system"),
+        }
 
 
 class Report(models.Model):
     """A reader's report of someone else's comment: one per reader per comment."""
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "spam"
-        ABUSE = "abuse", "abuse or harassment"
-        OFF_TOPIC = "off_topic", "off topic"
-        OTHER = "other", "something else"
+        SPAM = "spam", _("spam")
+        ABUSE = "abuse", _("abuse or harassment")
+        OFF_TOPIC = "off_topic", _("off topic")
+        OTHER = "other", _("something else")
 
     comment = models.ForeignKey(
         Comment, on_delete=models.CASCADE, related_name="reports"
@@ -77,9 +86,9 @@ class Report(models.Model):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
     )
-    reason = models.CharField(max_length=10, choices=Reason.choices)
-    details = models.TextField(max_length=1000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    details = models.TextField(_("details"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     dismissed_at = models.DateTimeField(null=True, blank=True)
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -90,6 +99,8 @@ class Report(models.Model):
     )
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -99,20 +110,29 @@ class Report(models.Model):
         indexes = [models.Index(fields=["reporter", "created_at"])]
 
     def __str__(self):
-        return f"{self.get_reason_display()} report on comment {self.comment_id}"
+        return gettext("%(reason)s report on comment %(number)s") % {
+            "reason": self.get_reason_display(),
+            "number": self.comment_id,
+        }
 
 
 class QueueAlert(models.Model):
     """A mail that told the moderators the queue waited too long: kept so
     that they are told at most once an hour, and to show when they were."""
 
-    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
-    pending = models.PositiveIntegerField()
-    oldest_pending_seconds = models.PositiveIntegerField()
-    recipients = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    pending = models.PositiveIntegerField(_("comments pending"))
+    oldest_pending_seconds = models.PositiveIntegerField(
+        _("oldest pending for (seconds)")
+    )
+    recipients = models.PositiveIntegerField(_("moderators told"))
 
     class Meta:
+        verbose_name = _("queue alert")
+        verbose_name_plural = _("queue alerts")
         ordering = ["-sent_at"]
 
     def __str__(self):
-        return f"Queue alert of {self.sent_at:%Y-%m-%d %H:%M}"
+        return gettext("Queue alert of %(time)s") % {
+            "time": f"{self.sent_at:%Y-%m-%d %H:%M}"
+        }

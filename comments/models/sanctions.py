@@ -4,7 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from .comment import (
     sentence,
@@ -23,9 +25,9 @@ class Sanction(models.Model):
     """A moderator's measure against a reader, shown to them when they post."""
 
     class Kind(models.TextChoices):
-        BAN = "ban", "ban"
-        SUSPENSION = "suspension", "suspension"
-        PREMODERATION = "premoderation", "always premoderate"
+        BAN = "ban", _("ban")
+        SUSPENSION = "suspension", _("suspension")
+        PREMODERATION = "premoderation", _("always premoderate")
 
     reader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions"
@@ -34,7 +36,7 @@ class Sanction(models.Model):
     until = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Required for a suspension; empty means until lifted.",
+        help_text=_("Required for a suspension; empty means until lifted."),
     )
     reason = models.CharField(max_length=300)
     created_by = models.ForeignKey(
@@ -46,12 +48,14 @@ class Sanction(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     lifted_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set to lift the sanction early."
+        null=True, blank=True, help_text=_("Set to lift the sanction early.")
     )
 
     objects = SanctionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("sanction")
+        verbose_name_plural = _("sanctions")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["reader", "lifted_at"])]
         constraints = [
@@ -67,7 +71,7 @@ class Sanction(models.Model):
     def clean(self):
         """A suspension has an end, and an end is in the future."""
         if self.kind == self.Kind.SUSPENSION and self.until is None:
-            raise ValidationError({"until": "A suspension needs an end."})
+            raise ValidationError({"until": _("A suspension needs an end.")})
         if (
             self._state.adding
             and self.until is not None
@@ -98,31 +102,42 @@ class Sanction(models.Model):
     def summary(self) -> str:
         """A few words for moderators: "banned until 01 Dec 2026 10:00"."""
         verb = {
-            self.Kind.BAN: "banned",
-            self.Kind.SUSPENSION: "suspended",
-            self.Kind.PREMODERATION: "always premoderated",
+            self.Kind.BAN: pgettext("sanction", "banned"),
+            self.Kind.SUSPENSION: pgettext("sanction", "suspended"),
+            self.Kind.PREMODERATION: pgettext("sanction", "always premoderated"),
         }[self.kind]
         if self.until is None:
             return verb
-        return f"{verb} until {timezone.localtime(self.until):%d %b %Y %H:%M}"
+        return gettext("%(sanction)s until %(time)s") % {
+            "sanction": verb,
+            "time": dateformat.format(timezone.localtime(self.until), "d M Y H:i"),
+        }
 
     def explanation(self) -> str:
         """What the reader is told on the article and when they try to post."""
         reason = sentence(self.reason)
+        # "05 December 2026 16:39", "05 декабря 2026 16:39": E is the month
+        # as a date says it (the genitive in Russian).
+        until = (
+            dateformat.format(timezone.localtime(self.until), "d E Y H:i")
+            if self.until
+            else ""
+        )
         if self.kind == self.Kind.BAN:
-            until = (
-                f" until {timezone.localtime(self.until):%d %B %Y %H:%M}"
-                if self.until
-                else ""
-            )
-            return f"You are banned from commenting{until}. Reason: {reason}"
+            if until:
+                return gettext(
+                    "You are banned from commenting until %(until)s. Reason: %(reason)s"
+                ) % {"until": until, "reason": reason}
+            return gettext("You are banned from commenting. Reason: %(reason)s") % {
+                "reason": reason
+            }
         if self.kind == self.Kind.SUSPENSION:
-            return (
-                "Your commenting is suspended until "
-                f"{timezone.localtime(self.until):%d %B %Y %H:%M}. "
-                f"Reason: {reason}"
-            )
-        return f"Your comments wait for a moderator's approval. Reason: {reason}"
+            return gettext(
+                "Your commenting is suspended until %(until)s. Reason: %(reason)s"
+            ) % {"until": until, "reason": reason}
+        return gettext(
+            "Your comments wait for a moderator's approval. Reason: %(reason)s"
+        ) % {"reason": reason}
 
 
 NOTE_MAX_LENGTH = 1000
@@ -138,21 +153,28 @@ class ModeratorNote(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="moderator_notes",
+        verbose_name=_("reader"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        help_text="The moderator who wrote it.",
+        verbose_name=_("author"),
+        help_text=_("The moderator who wrote it."),
     )
-    text = models.TextField(max_length=NOTE_MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("moderator note")
+        verbose_name_plural = _("moderator notes")
         ordering = ["-created_at", "-id"]
         # A page of the queue reads the notes on its authors.
         indexes = [models.Index(fields=["reader", "created_at"], name="note_by_reader")]
 
     def __str__(self):
-        return f"Note on reader {self.reader_id} by {self.author_id}"
+        return gettext("Note on reader %(reader)s by %(author)s") % {
+            "reader": self.reader_id,
+            "author": self.author_id,
+        }

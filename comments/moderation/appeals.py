@@ -16,6 +16,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from briefing.accounts.models import User
 
@@ -59,18 +61,27 @@ def appeal_deadline(comment: Comment, rejection: ModerationEvent | None = None):
 def appeal_refusal(comment: Comment, author: User) -> AppealRefused | None:
     """Why `author` may not appeal `comment` now, or None when they may."""
     if comment.author_id != author.pk:
-        return AppealRefused("Only the author of a comment can appeal its rejection.")
+        return AppealRefused(
+            _("Only the author of a comment can appeal its rejection.")
+        )
     if Appeal.objects.filter(comment=comment).exists():
         return AppealRefused(
-            "You have already appealed this decision: a comment is appealed once."
+            _("You have already appealed this decision: a comment is appealed once.")
         )
     if comment.status != Status.REJECTED:
-        return AppealRefused("Only a rejected comment can be appealed.")
+        return AppealRefused(_("Only a rejected comment can be appealed."))
     deadline = appeal_deadline(comment)
     if timezone.now() > deadline:
         return AppealRefused(
-            "The 14 days for appealing this decision ended on "
-            f"{date_format(timezone.localtime(deadline), 'j F Y H:i')}."
+            ngettext(
+                "The %(days)d day for appealing this decision ended on %(time)s.",
+                "The %(days)d days for appealing this decision ended on %(time)s.",
+                APPEAL_WINDOW.days,
+            )
+            % {
+                "days": APPEAL_WINDOW.days,
+                "time": date_format(timezone.localtime(deadline), "DATETIME_FORMAT"),
+            }
         )
     return None
 
@@ -80,10 +91,12 @@ def file_appeal(comment: Comment, author: User, text: str) -> Appeal:
     (AppealRefused when they may not)."""
     text = text.strip()
     if not text:
-        raise AppealRefused("Say why the decision should be changed.", status=400)
+        raise AppealRefused(_("Say why the decision should be changed."), status=400)
     if len(text) > APPEAL_MAX_LENGTH:
         raise AppealRefused(
-            f"An appeal can be {APPEAL_MAX_LENGTH} characters at most.", status=400
+            _("An appeal can be %(limit)d characters at most.")
+            % {"limit": APPEAL_MAX_LENGTH},
+            status=400,
         )
     with transaction.atomic():
         _lock(comment)
@@ -107,19 +120,22 @@ def file_appeal(comment: Comment, author: User, text: str) -> Appeal:
 def decision_refusal(appeal: Appeal, moderator: User) -> AppealRefused | None:
     """Why `moderator` may not decide `appeal`, or None when they may."""
     if not moderator.has_perm("comments.change_appeal"):
-        return AppealRefused("Only moderators decide appeals.")
+        return AppealRefused(_("Only moderators decide appeals."))
     if not appeal.is_open:
-        return AppealRefused("This appeal has already been decided.")
+        return AppealRefused(_("This appeal has already been decided."))
     if appeal.comment.status != Status.REJECTED:
         return AppealRefused(
-            "The comment is no longer rejected "
-            f"({appeal.comment.get_status_display()}): there is nothing to decide."
+            _(
+                "The comment is no longer rejected (%(status)s): there is nothing "
+                "to decide."
+            )
+            % {"status": appeal.comment.get_status_display()}
         )
     if appeal.comment.author_id == moderator.pk:
-        return AppealRefused("You cannot decide an appeal on your own comment.")
+        return AppealRefused(_("You cannot decide an appeal on your own comment."))
     if appeal.rejected_by_id is not None and appeal.rejected_by_id == moderator.pk:
         return AppealRefused(
-            "You rejected this comment: another moderator decides its appeal."
+            _("You rejected this comment: another moderator decides its appeal.")
         )
     return None
 
@@ -132,7 +148,7 @@ def decide_appeal(
     and kept in the trail. AppealRefused when they may not decide it."""
     reason = " ".join(reason.split())[:DECISION_REASON_MAX_LENGTH]
     if not reason:
-        raise AppealRefused("Give the reason for the decision.", status=400)
+        raise AppealRefused(_("Give the reason for the decision."), status=400)
     with transaction.atomic():
         appeal = (
             Appeal.objects.select_for_update(of=("self",))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from briefing import shared_pages
 from briefing.accounts.models import User
@@ -216,8 +217,10 @@ def post_comment(
             if standing.repeat_article_id == article.pk:
                 raise AlreadyPosted(Comment.objects.get(pk=standing.repeat_id))
             raise PostingRefused(
-                "You posted this same text a few minutes ago under another "
-                "article. Please write something new for this one.",
+                _(
+                    "You posted this same text a few minutes ago under another "
+                    "article. Please write something new for this one."
+                ),
                 status=409,
             )
         if (
@@ -225,9 +228,14 @@ def post_comment(
             and standing.recent_comments >= moderation.posting_limit
         ):
             raise PostingRefused(
-                f"You can post {moderation.posting_limit} comments every "
-                f"{moderation.posting_window_seconds} seconds. Please wait a "
-                "moment; your text is kept below.",
+                _(
+                    "You can post %(limit)d comments every %(seconds)d seconds. "
+                    "Please wait a moment; your text is kept below."
+                )
+                % {
+                    "limit": moderation.posting_limit,
+                    "seconds": moderation.posting_window_seconds,
+                },
                 status=429,
                 retry_after=moderation.posting_window_seconds,
             )
@@ -291,9 +299,12 @@ def _refuse_in_slow_mode(
     if wait > timedelta(0):
         until = timezone.localtime(article.slow_mode_until)
         raise PostingRefused(
-            f"This discussion is in slow mode until {until:%H:%M}: one comment "
-            f"per reader every {surge.interval_words(moderation)}. Please wait "
-            "a moment; your text is kept below.",
+            _(
+                "This discussion is in slow mode until %(until)s: one comment "
+                "per reader every %(interval)s. Please wait a moment; your text "
+                "is kept below."
+            )
+            % {"until": f"{until:%H:%M}", "interval": surge.interval_words(moderation)},
             status=429,
             retry_after=max(int(wait.total_seconds()), 1),
         )
@@ -328,8 +339,10 @@ def edit_comment(comment: Comment, body: str) -> Comment:
         raise PostingRefused(leaving)
     if not comment.is_editable:
         raise PostingRefused(
-            "Comments can be edited for 15 minutes after posting; this one "
-            "no longer can."
+            _(
+                "Comments can be edited for 15 minutes after posting; this one "
+                "no longer can."
+            )
         )
     if body == comment.body:
         return comment

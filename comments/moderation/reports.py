@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings as django_settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from briefing.accounts.models import User
 
@@ -59,7 +60,7 @@ def delete_reports(reports, moderator: User) -> int:
     count of open reports true."""
     with transaction.atomic():
         comment_ids = set(reports.values_list("comment_id", flat=True))
-        deleted, _ = reports.delete()
+        deleted, _by_model = reports.delete()
         for comment_id in comment_ids:
             Comment.objects.filter(pk=comment_id).update(
                 open_reports=_open_reports(comment_id)
@@ -102,8 +103,8 @@ def report_comment(
             ).count()
             if recent >= moderation.reporting_limit:
                 raise PostingRefused(
-                    f"You can file {moderation.reporting_limit} reports an hour. "
-                    "Please try again later.",
+                    _("You can file %(limit)d reports an hour. Please try again later.")
+                    % {"limit": moderation.reporting_limit},
                     status=429,
                     retry_after=3600,
                 )

@@ -5,7 +5,8 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from briefing.models import Article
 from briefing.text import skeleton, without_invisible
@@ -46,14 +47,14 @@ class Decision:
 def closed_reason(article: Article, moderation: ModerationSettings) -> str:
     """Why nobody can post under `article` now, or "" when they can."""
     if moderation.comments_paused:
-        return "Commenting is paused across the site for now."
+        return _("Commenting is paused across the site for now.")
     if not article.comments_open:
-        return "Comments on this article are closed."
+        return _("Comments on this article are closed.")
     closes = article.comments_close_time(moderation.auto_close_days)
     if closes is not None and timezone.now() >= closes:
-        return (
-            f"Comments on this article closed on {timezone.localtime(closes):%d %B %Y}."
-        )
+        return _("Comments on this article closed on %(date)s.") % {
+            "date": dateformat.format(timezone.localtime(closes), "d E Y")
+        }
     return ""
 
 
@@ -61,7 +62,7 @@ def leaving_reason(reader) -> str:
     """Why `reader` may not write now because they are deleting their
     account, or "" when they may."""
     if reader.is_authenticated and reader.deletion_pending:
-        return (
+        return _(
             "Your account is being deleted, so you can no longer post. "
             "Cancel the deletion to join the discussion again."
         )
@@ -150,7 +151,9 @@ def evaluate(
     banned = [word for word, action in words if action == Word.Action.BANNED]
     if banned:
         return Decision(
-            Status.REJECTED, Rule.BANNED_WORD, f"Banned word: {', '.join(banned)}"
+            Status.REJECTED,
+            Rule.BANNED_WORD,
+            _("Banned word: %(words)s") % {"words": ", ".join(banned)},
         )
     for sanction in sanctions:
         if sanction.kind == Sanction.Kind.PREMODERATION:
@@ -161,44 +164,70 @@ def evaluate(
         return Decision(
             Status.PENDING,
             Rule.REJECTION_RATE,
-            f"{recently_rejected} of the reader's {recently_decided} decided "
-            f"comments of the last {REJECTION_RATE_WINDOW.days} days were rejected",
+            _(
+                "%(rejected)d of the reader's %(decided)d decided comments of the "
+                "last %(days)d days were rejected"
+            )
+            % {
+                "rejected": recently_rejected,
+                "decided": recently_decided,
+                "days": REJECTION_RATE_WINDOW.days,
+            },
         )
     if other_readers_same_text + 1 >= CAMPAIGN_READERS:
         return Decision(
             Status.PENDING,
             Rule.CAMPAIGN,
-            f"The same text from {other_readers_same_text + 1} readers within "
-            f"{REPEAT_WINDOW.seconds // 60} minutes: a likely campaign",
+            _(
+                "The same text from %(readers)d readers within %(minutes)d "
+                "minutes: a likely campaign"
+            )
+            % {
+                "readers": other_readers_same_text + 1,
+                "minutes": REPEAT_WINDOW.seconds // 60,
+            },
         )
     suspect = [word for word, action in words if action == Word.Action.SUSPECT]
     if suspect:
         return Decision(
-            Status.PENDING, Rule.SUSPECT_WORD, f"Suspect word: {', '.join(suspect)}"
+            Status.PENDING,
+            Rule.SUSPECT_WORD,
+            _("Suspect word: %(words)s") % {"words": ", ".join(suspect)},
         )
     links = count_links(body)
     if links > moderation.max_links:
         return Decision(
             Status.PENDING,
             Rule.LINKS,
-            f"{links} links (more than {moderation.max_links})",
+            _("%(links)d links (more than %(max)d)")
+            % {"links": links, "max": moderation.max_links},
         )
     if article.premoderated:
         return Decision(
-            Status.PENDING, Rule.ARTICLE_PREMODERATION, "The article is premoderated"
+            Status.PENDING,
+            Rule.ARTICLE_PREMODERATION,
+            _("The article is premoderated"),
         )
     if slow_mode and not approved_comments:
         return Decision(
             Status.PENDING,
             Rule.SLOW_MODE,
-            "The discussion is in slow mode: a reader's first comment waits "
-            "for a moderator",
+            _(
+                "The discussion is in slow mode: a reader's first comment waits "
+                "for a moderator"
+            ),
         )
     if approved_comments < moderation.new_reader_premoderation:
         return Decision(
             Status.PENDING,
             Rule.NEW_READER,
-            f"The reader has {approved_comments} approved comments "
-            f"(first {moderation.new_reader_premoderation} are premoderated)",
+            _(
+                "The reader has %(approved)d approved comments (first %(first)d "
+                "are premoderated)"
+            )
+            % {
+                "approved": approved_comments,
+                "first": moderation.new_reader_premoderation,
+            },
         )
     return Decision(Status.PUBLISHED)

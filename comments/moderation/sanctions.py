@@ -4,6 +4,7 @@ their notes on one."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from briefing.accounts.models import User
 
@@ -36,7 +37,7 @@ def sanction_reader(
     """Record a sanction; a ban may also reject everything the reader wrote."""
     if reject_comments and kind != Sanction.Kind.BAN:
         raise ValidationError(
-            {"reject_comments": "Only a ban rejects the reader's comments."}
+            {"reject_comments": _("Only a ban rejects the reader's comments.")}
         )
     sanction = Sanction(
         reader=reader, kind=kind, reason=reason, until=until, created_by=moderator

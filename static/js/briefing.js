@@ -21,6 +21,19 @@
 "use strict";
 
 (function () {
+  // The page's language: Django's JavaScript catalog (/jsi18n/, loaded
+  // before this file) gives gettext and ngettext; without it, English.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) {
+    return count === 1 ? one : many;
+  };
+  function words(format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (match, name) {
+      return String(values[name]);
+    });
+  }
+  var language = document.documentElement.lang || "en";
+
   function replyButtons(form) {
     var replyTo = form.querySelector("input[name='reply_to']");
     var note = document.getElementById("reply-note");
@@ -32,11 +45,11 @@
     function showNote(name) {
       note.textContent = "";
       var text = document.createElement("span");
-      text.textContent = "Replying to " + name + ".";
+      text.textContent = words(gettext("Replying to %(name)s."), { name: name });
       var cancel = document.createElement("button");
       cancel.type = "button";
       cancel.className = "link-button reply-note__cancel";
-      cancel.textContent = "Cancel reply";
+      cancel.textContent = gettext("Cancel reply");
       cancel.addEventListener("click", function () {
         replyTo.value = "";
         note.hidden = true;
@@ -54,7 +67,10 @@
       event.preventDefault();
       replyTo.value = link.dataset.replyTo;
       // textContent, never innerHTML: the name is a reader's own text.
-      showNote(link.dataset.replyName || "comment " + link.dataset.replyTo);
+      showNote(
+        link.dataset.replyName ||
+          words(gettext("comment %(number)s"), { number: link.dataset.replyTo })
+      );
       form.scrollIntoView({ block: "start" });
       body.focus({ preventScroll: true });
     });
@@ -82,10 +98,10 @@
     var timer = null;
     function update(announce) {
       var left = limit - textarea.value.length;
-      var text =
-        left.toLocaleString("en") +
-        (left === 1 ? " character" : " characters") +
-        " left";
+      var text = words(
+        ngettext("%(count)s character left", "%(count)s characters left", left),
+        { count: left.toLocaleString(language) }
+      );
       counter.textContent = text;
       counter.classList.toggle("char-count--low", left <= limit / 20);
       if (announce) {
@@ -179,7 +195,7 @@
     var show = document.createElement("button");
     show.type = "button";
     show.className = "link-button live-offer__show";
-    show.textContent = "show";
+    show.textContent = gettext("show");
     offer.append(offerText, " — ", show);
     offer.hidden = true;
     var list = section.querySelector("ol.comment-list:not(.comment-list--own)");
@@ -198,8 +214,10 @@
         .then(function (result) {
           if (result && result.last > known) {
             var count = result.last - known;
-            offerText.textContent =
-              count + (count === 1 ? " new comment" : " new comments");
+            offerText.textContent = words(
+              ngettext("%(count)s new comment", "%(count)s new comments", count),
+              { count: count }
+            );
             offer.hidden = false;
           }
         })

@@ -111,3 +111,60 @@ result = comment.pk
         "Your appeal was accepted: your comment is published again. "
         "Quoting the report is fair comment."
     )
+
+
+def test_the_russian_appeal_page_fits_375px_and_passes_axe_and_the_nu_checker(
+    page, server, make_reader, make_article, sign_in, make_context, tmp_path
+):
+    article = make_article("Экспорт зерна возобновлён")
+    rejecter = make_reader("rejecter", "Первый", is_staff=True, groups=["Moderators"])
+    author = make_reader("Appellant", "Апеллянт", trusted=True)
+    comment_id = server.python(
+        """
+from briefing.accounts.models import User
+from briefing.models import Article
+from comments import moderation
+from comments.models import Comment
+
+article = Article.objects.get(slug=data["slug"])
+comment = Comment.objects.create(
+    article=article, number=Comment.objects.next_number(article.pk),
+    author=User.objects.get(username=data["author"]), status="published",
+    body="Цифры министра не сходятся.")
+moderation.reject(comment, User.objects.get(username=data["rejecter"]),
+    "Выглядит как нападка на министра", "abuse")
+result = comment.pk
+""",
+        slug=article.strip("/").rsplit("/", 1)[-1],
+        author=author.username,
+        rejecter=rejecter.username,
+    )
+    sign_in(author, article)
+    russian = make_context(
+        locale="ru-RU",
+        storage_state=page.context.storage_state(),
+        viewport={"width": 375, "height": 900},
+    ).new_page()
+
+    russian.goto(f"/comments/{comment_id}/appeal/")
+    russian.get_by_role("button", name="Отправить апелляцию").click()
+
+    assert russian.evaluate("() => document.documentElement.lang") == "ru"
+    expect(russian.locator("h1")).to_have_text("Обжалование решения")
+    expect(russian.locator(".form-error").first).to_contain_text(
+        "апелляция не может быть пустой"
+    )
+    widths = russian.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+    assert axe_violations(russian) == []
+    saved = tmp_path / "appeal-ru.html"
+    saved.write_bytes(
+        russian.request.get(
+            f"/comments/{comment_id}/appeal/",
+            headers={"Accept-Language": "ru-RU,ru;q=0.9"},
+        ).body()
+    )
+    assert '<html lang="ru">' in saved.read_text(encoding="utf-8")
+    assert nu_errors([saved]) == {str(saved): []}

@@ -198,6 +198,29 @@ def test_queue_fits_the_width_without_sideways_scrolling(
     assert box["width"] > 120, box
 
 
+def test_the_russian_queue_fits_375px_and_passes_axe(make_context, server, desk):
+    """The longer Russian labels of the row's buttons and the keys' help."""
+    made = desk(
+        "Длинная жалоба на редакцию. " * 40,
+        "Коротко.",
+        title="Заголовок достаточно длинный, чтобы переноситься на несколько строк",
+    )
+    context = make_context(locale="ru-RU", viewport={"width": 375, "height": 900})
+    page = context.new_page()
+    _sign_in_as_moderator(page, server)
+
+    page.goto(made["queue"])
+    page.keyboard.press("j")
+
+    assert page.evaluate("() => document.documentElement.lang") == "ru"
+    expect(page.locator("#result_list .desk-approve").first).to_contain_text("Одобрить")
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+    assert axe_violations(page) == []
+
+
 def _sign_in_as_moderator(page, server):
     cookie = server.python(
         """
