@@ -30,7 +30,7 @@ def desk_forms(context, cl):
     """The forms the queue's row buttons belong to, one set per comment,
     outside the list's own form (forms cannot nest); each carries the
     queue's filters and page back, and the keys' help."""
-    from ..admin.queue import ONE_CLICK_REASONS, OTHER_REASON_KEY
+    from ..admin.desk import ONE_CLICK_REASONS, OTHER_REASON_KEY
 
     request = context["request"]
     return {
