@@ -253,6 +253,7 @@ class AppealAdmin(admin.ModelAdmin):
                 "appeals": shown,
                 "more": queryset.count() - len(shown),
                 "action": request.POST.get("action", ""),
+                "action_field": "action",
                 "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
                 "select_across": request.POST.get("select_across") == "1",
                 "back_url": request.get_full_path(),
