@@ -99,9 +99,20 @@ browser-deps: node_modules/.installed
 	@command -v chromium >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
 		apt-get update -qq && apt-get install -y -qq chromium default-jre-headless >/dev/null; }
 
+# nginx for the micro-cache tests (tests/test_nginx_cache.py run their own
+# nginx on free ports): installed with its service kept from starting, so
+# that nothing is left listening on port 80.
+.PHONY: nginx-deps
+nginx-deps:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		policy=/usr/sbin/policy-rc.d; ours=; \
+		if [ ! -e $$policy ]; then printf '#!/bin/sh\nexit 101\n' > $$policy; chmod +x $$policy; ours=1; fi; \
+		apt-get update -qq && apt-get install -y -qq nginx >/dev/null; status=$$?; \
+		if [ -n "$$ours" ]; then rm -f $$policy; fi; exit $$status; }
+
 # The whole suite, browser tests last; PYTEST_ARGS='-m "not browser"' skips them.
 # The browser tests' screenshots go to var/screenshots/ (ignored by git).
-test: install-dev browser-deps compilemessages
+test: install-dev browser-deps nginx-deps compilemessages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Refresh the screenshots docs/browser.md and the README show, on purpose:
