@@ -207,14 +207,19 @@ def shown_comments(
                 and comment.author_id != reader_pk
             )
         if comment.reply_to_id:
-            answered = comment.reply_to
+            # What `with_answered()` read of the comment it answers.
+            answered = Comment(
+                pk=comment.reply_to_id,
+                status=comment.answered_status,
+                number=comment.answered_number,
+            )
             item.reply_state = answered.status
             if comment.reply_to_id in listed:
                 item.reply_url = f"#{answered.anchor}"
             else:
                 item.reply_url = answered.get_absolute_url()
             if answered.status == Status.PUBLISHED:
-                item.reply_name = answered.author.username
+                item.reply_name = comment.answered_username
             elif answered.number is not None:
                 item.reply_name = (
                     _("a deleted comment")
@@ -320,7 +325,8 @@ class Discussion:
                 article.comments.unpublished_by(user)
                 .filter(number__isnull=True)
                 .order_by("created_at", "id")
-                .select_related("author", "reply_to__author")
+                .select_related("author")
+                .with_answered()
                 .annotate(appeal_state=F("appeal__state")),
                 reader=user,
             )
@@ -380,9 +386,9 @@ class Discussion:
         )
         read = list(
             self._rows(
-                comments.annotate(**self._reader_annotations()).select_related(
-                    "author", "reply_to__author"
-                ),
+                comments.annotate(**self._reader_annotations())
+                .select_related("author")
+                .with_answered(),
                 number,
                 last_number,
             )
