@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from notifications.delivery import notify
 from notifications.models import Kind
 
-from .models import Comment, Ignore, sentence
+from .models import AppealState, Comment, Ignore, sentence
 
 
 def never_published(comment: Comment) -> bool:
@@ -21,36 +21,33 @@ def never_published(comment: Comment) -> bool:
     return comment.number is None
 
 
+def _tell(recipient, kind, comment: Comment, *, actor, text: str) -> None:
+    """Notify `recipient` of what happened to `comment`, linking to it."""
+    notify(
+        recipient,
+        kind,
+        actor=actor,
+        text=text,
+        url=comment.get_absolute_url(),
+        title=comment.article.title,
+        excerpt=comment.body,
+    )
+
+
 def first_published(comment: Comment, *, moderator=None) -> None:
     """`comment` is visible for the first time: tell the author of the
     comment it answers and, when a moderator let it through, its own author."""
     if moderator is not None:
         with translation.override(comment.author.mail_language):
             text = _("Your comment was approved and is now published")
-        notify(
-            comment.author,
-            Kind.APPROVED,
-            actor=moderator,
-            text=text,
-            url=comment.get_absolute_url(),
-            title=comment.article.title,
-            excerpt=comment.body,
-        )
+        _tell(comment.author, Kind.APPROVED, comment, actor=moderator, text=text)
     if comment.reply_to_id is not None and not Ignore.objects.ignores(
         comment.reply_to.author, comment.author
     ):
         author = comment.author
         with translation.override(comment.reply_to.author.mail_language):
             text = _("%(reader)s replied to your comment") % {"reader": author.label}
-        notify(
-            comment.reply_to.author,
-            Kind.REPLY,
-            actor=author,
-            text=text,
-            url=comment.get_absolute_url(),
-            title=comment.article.title,
-            excerpt=comment.body,
-        )
+        _tell(comment.reply_to.author, Kind.REPLY, comment, actor=author, text=text)
 
 
 def rejected(comment: Comment, *, moderator, reason: str) -> None:
@@ -60,30 +57,14 @@ def rejected(comment: Comment, *, moderator, reason: str) -> None:
             text = _("Your comment was rejected: %(reason)s") % {"reason": reason}
         else:
             text = _("Your comment was rejected")
-    notify(
-        comment.author,
-        Kind.REJECTED,
-        actor=moderator,
-        text=text,
-        url=comment.get_absolute_url(),
-        title=comment.article.title,
-        excerpt=comment.body,
-    )
+    _tell(comment.author, Kind.REJECTED, comment, actor=moderator, text=text)
 
 
 def featured(comment: Comment, *, moderator) -> None:
     """A moderator featured `comment` above its discussion: its author hears."""
     with translation.override(comment.author.mail_language):
         text = _("A moderator featured your comment")
-    notify(
-        comment.author,
-        Kind.FEATURED,
-        actor=moderator,
-        text=text,
-        url=comment.get_absolute_url(),
-        title=comment.article.title,
-        excerpt=comment.body,
-    )
+    _tell(comment.author, Kind.FEATURED, comment, actor=moderator, text=text)
 
 
 def reports_upheld(comment: Comment, reporters, *, moderator) -> None:
@@ -106,7 +87,7 @@ def appeal_decided(comment: Comment, *, moderator, appeal) -> None:
     """A moderator decided the author's appeal on `comment`: they hear how
     and why."""
     with translation.override(comment.author.mail_language):
-        if appeal.state == "reversed":
+        if appeal.state == AppealState.REVERSED:
             text = _(
                 "Your appeal was accepted: your comment is published again. %(reason)s"
             )
@@ -115,12 +96,4 @@ def appeal_decided(comment: Comment, *, moderator, appeal) -> None:
                 "Your appeal was turned down: your comment stays rejected. %(reason)s"
             )
         text = (text % {"reason": sentence(appeal.decision_reason)}).strip()
-    notify(
-        comment.author,
-        Kind.APPEAL_DECIDED,
-        actor=moderator,
-        text=text,
-        url=comment.get_absolute_url(),
-        title=comment.article.title,
-        excerpt=comment.body,
-    )
+    _tell(comment.author, Kind.APPEAL_DECIDED, comment, actor=moderator, text=text)
