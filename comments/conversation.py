@@ -50,13 +50,14 @@ def toggle_respect(comment: Comment, reader: User, wanted: bool | None = None) -
         if (sanction := posting_sanction(reader)) is not None:
             raise PostingRefused(sanction.explanation())
         given = Respect.objects.filter(comment=comment, reader=reader)
+        already = given.exists()
         if wanted is None:
-            wanted = not given.exists()
+            wanted = not already
         step = 0
-        if not wanted:
-            withdrawn, _by_model = given.delete()
-            step = -1 if withdrawn else 0
-        elif not given.exists():
+        if not wanted and already:
+            given.delete()
+            step = -1
+        elif wanted and not already:
             if settings.BRIEFING_RATE_LIMITS:
                 recent = Respect.objects.filter(
                     reader=reader, created_at__gte=timezone.now() - RESPECT_WINDOW
