@@ -100,8 +100,8 @@ browser-deps: node_modules/.installed
 		apt-get update -qq && apt-get install -y -qq chromium default-jre-headless >/dev/null; }
 
 # nginx for the micro-cache tests (tests/test_nginx_cache.py run their own
-# nginx on free ports): installed with its service kept from starting, so
-# that nothing is left listening on port 80.
+# nginx on free ports) and the scale test: installed with its service kept
+# from starting, so that nothing is left listening on port 80.
 .PHONY: nginx-deps
 nginx-deps:
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
@@ -145,7 +145,7 @@ load-test: install-dev
 # a local SMTP server (aiosmtpd); a few minutes. docs/deploy.md.
 NGINX_PORT ?= 8030
 INSTANCE_PORTS ?= 8031,8032
-scale-test: install-dev
+scale-test: install-dev nginx-deps
 	$(PY) -m tools.scale --nginx-port $(NGINX_PORT) --ports $(INSTANCE_PORTS) $(SCALE_TEST_ARGS)
 
 # The benchmark on SQLite (PostgreSQL when DATABASE_URL is set): query

@@ -27,8 +27,6 @@ Exit status 1 when a check fails.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -60,6 +58,7 @@ from tools.load.traffic import (
     verify_addresses,
     wait_for_mails,
 )
+from tools.microcache import nginx_binary
 
 DEPLOY = REPO / "deploy" / "nginx"
 # The site's own posting limit during the load: high enough for the writers;
@@ -100,33 +99,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 # --------------------------------------------------------------------------
 # nginx
-
-
-def nginx_binary() -> str:
-    """Debian's nginx, installed with apt-get when missing, its service not
-    started (policy-rc.d) so that nothing else listens on port 80."""
-    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
-    if found:
-        return found
-    print("nginx is missing: apt-get install nginx")
-    policy = Path("/usr/sbin/policy-rc.d")
-    ours = not policy.exists()
-    if ours:
-        policy.write_text("#!/bin/sh\nexit 101\n")
-        policy.chmod(0o755)
-    try:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "nginx"],
-            check=True,
-            env=env,
-            stdout=subprocess.DEVNULL,
-        )
-    finally:
-        if ours:
-            policy.unlink()
-    return shutil.which("nginx", path="/usr/sbin:/usr/bin")
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
@@ -438,6 +410,8 @@ class ScaleTest:
 def main() -> int:
     args = parse_args()
     binary = nginx_binary()
+    if binary is None:
+        sys.exit("nginx is not installed: `make nginx-deps` installs it")
     for port in (args.nginx_port, *args.ports):
         wait_for_port_free(port)
     folder = Path(tempfile.mkdtemp(prefix="scale-test-"))
