@@ -100,6 +100,11 @@ TEMPLATES = [
             ],
         },
     },
+    # One loop only, the discussion's comments: comments/comment_items.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+    },
 ]
 
 # Database: an embedded SQLite file by default, PostgreSQL through DATABASE_URL.

@@ -22,14 +22,13 @@ from django.db.models import (
 )
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from briefing.shared_pages import SORT_COOKIE, SORT_PARAMETER
 
 from . import removals, surge
+from .comment_items import appeal_link_text
 from .forms import CommentForm
 from .models import (
     Appeal,
@@ -43,7 +42,7 @@ from .models import (
     Status,
 )
 from .moderation import closed_reason, leaving_reason, posting_sanction
-from .rendering import bidi_isolated, format_body
+from .rendering import bidi_isolated, format_body, shown_time
 
 COMMENTS_PER_PAGE = 50
 # The orders a reader may read the discussion in; numbers stay the
@@ -103,8 +102,11 @@ class ShownComment:
     ignored: bool = False
     # Published since the reader's previous visit.
     new: bool = False
-    # The author's appeal against its rejection, where the page read it.
+    # The author's appeal against its rejection, where the page read it,
+    # and their link to it.
     appeal_state: str = ""
+    appeal_url: str = ""
+    appeal_text: str = ""
     # The signed-in reader's links about it ("" for anonymous readers).
     respect_url: str = ""
     edit_url: str = ""
@@ -158,12 +160,10 @@ def shown_comments(
     if reader_pk is not None and comments:
         links = [
             _comment_url_maker(f"comments:{name}")
-            for name in ("respect", "edit", "delete", "report")
+            for name in ("respect", "edit", "delete", "report", "appeal")
         ]
     profile_urls = {}
     shown = []
-    # "11 February 2024 15:30" / "11 февраля 2024 15:30": the language's format.
-    time_format = get_format("DATETIME_FORMAT")
     for comment in comments:
         item = ShownComment(
             comment=comment,
@@ -185,17 +185,20 @@ def shown_comments(
         item.profile_url = profile_url
         item.name = bidi_isolated(author.get_short_name())
         item.online = author.is_online
-        local = timezone.localtime(comment.created_at)
-        # The date filter's "Y-m-d\TH:i:sO", and its "DATETIME_FORMAT".
-        item.iso_time = f"{local:%Y-%m-%dT%H:%M:%S%z}"
-        item.local_time = dateformat.format(local, time_format)
+        item.iso_time, item.local_time = shown_time(comment.created_at)
         item.body = format_body(comment.body)
         item.respects = comment.respect_count
         item.appeal_state = getattr(comment, "appeal_state", None) or ""
         if reader_pk is not None:
-            item.respect_url, item.edit_url, item.delete_url, item.report_url = (
-                link(comment.pk) for link in links
-            )
+            (
+                item.respect_url,
+                item.edit_url,
+                item.delete_url,
+                item.report_url,
+                item.appeal_url,
+            ) = (link(comment.pk) for link in links)
+        if comment.status == Status.REJECTED:
+            item.appeal_text = appeal_link_text(item.appeal_state)
         if comment.status == Status.PUBLISHED and reader_pk is not None:
             item.respected = getattr(comment, "respected", False)
             item.can_respect = comment.author_id != reader_pk
@@ -341,6 +344,16 @@ class Discussion:
     def sort_query(self) -> str:
         """What links to other pages of this order add to their query."""
         return "" if self.sort == DEFAULT_SORT else f"{SORT_PARAMETER}={self.sort}&"
+
+    @property
+    def reply_query(self) -> str | None:
+        """What a Reply link's query holds before `reply_to=`, so that the
+        reader stays on this page and order; None where they may not post."""
+        if self.form is None:
+            return None
+        if self.page.number > 1:
+            return f"{self.sort_query}page={self.page.number}&"
+        return self.sort_query
 
     def sorts(self) -> list[tuple[str, str]]:
         return list(SORTS.items())

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F
 
 from .. import drafts
+from ..comment_items import appeal_link_text, render_comment_items
 from ..discussion import Discussion, chosen_sort
 from ..models import Comment, Ignore
 from ..rendering import bidi_isolated, format_body
@@ -13,6 +14,15 @@ PROFILE_COMMENTS_PER_PAGE = 20
 
 
 register.filter(bidi_isolated)
+register.filter(appeal_link_text)
+
+
+@register.simple_tag(takes_context=True)
+def comment_items(context, comments, reply_query=None):
+    """Each of `comments` (ShownComment) as an <li> (comments.comment_items)."""
+    return render_comment_items(
+        comments, request=context["request"], reply_query=reply_query
+    )
 
 
 @register.filter
