@@ -457,19 +457,35 @@ def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
             "article_50": f"/articles/{discussion_slug(50)}/",
             "article_5000": f"/articles/{discussion_slug(5000)}/",
             "uncached_50": _uncached(50),
+            # One signed-in reader on all 16 connections, as in the issue.
+            "article_50_signed_in": f"/articles/{discussion_slug(50)}/",
         }
-        for path in pages.values():
-            status, _ = wire.fetch(server.url + path)
+        headers = {
+            name: (f"Cookie: {readers.cookie('reader0')[0]}",)
+            if name.endswith("signed_in")
+            else ()
+            for name in pages
+        }
+        for name, path in pages.items():
+            status, body = wire.fetch(server.url + path, headers[name])
             assert status == 200, (path, status)
-        for path in pages.values():
-            wire.wrk(server.url + path, "read.lua", seconds=2)  # warm the workers
+            # The signed-in reader's own page, not the shared one.
+            assert (b'id="comment-form"' in body) == bool(headers[name]), name
+        for name, path in pages.items():
+            # Warm the workers.
+            wire.wrk(server.url + path, "read.lua", seconds=2, headers=headers[name])
         # Pages take turns, a few seconds each, so that a burst of other work
         # on the shared machine does not fall on one page alone.
         rounds = {name: [] for name in pages}
         for _ in range(WRK_ROUNDS):
             for name, path in pages.items():
                 rounds[name].append(
-                    wire.wrk(server.url + path, "read.lua", seconds=options.wrk_seconds)
+                    wire.wrk(
+                        server.url + path,
+                        "read.lua",
+                        seconds=options.wrk_seconds,
+                        headers=headers[name],
+                    )
                 )
         figures.update({name: wire.combined(runs) for name, runs in rounds.items()})
         figures.update(_through_nginx(wire, server, options, pages))

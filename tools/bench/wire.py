@@ -18,8 +18,11 @@ def ensure_wrk() -> str:
     return shutil.which("wrk")
 
 
-def fetch(url: str) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=10) as answer:
+def fetch(url: str, headers: tuple[str, ...] = ()) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        url, headers=dict(header.split(": ", 1) for header in headers)
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
         return answer.status, answer.read()
 
 
@@ -31,8 +34,10 @@ def wrk(
     connections: int = 16,
     threads: int = 2,
     args: tuple[str, ...] = (),
+    headers: tuple[str, ...] = (),
 ) -> dict:
-    """One bounded wrk run; its script prints a JSON line of figures."""
+    """One bounded wrk run; its script prints a JSON line of figures.
+    `headers` ("Name: value") go with every request."""
     command = [
         ensure_wrk(),
         f"-t{threads}",
@@ -42,6 +47,7 @@ def wrk(
         "10s",
         "-s",
         str(BENCH / script),
+        *(flag for header in headers for flag in ("-H", header)),
         url,
     ]
     if args:
