@@ -115,6 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # writer, IMMEDIATE takes the write lock at BEGIN (so a transaction never
     # fails half-way on upgrading its lock) and the timeout queues writers
     # instead of answering "database is locked".
+    # Django's backend with the writers of all workers queued for the write
+    # lock, rather than each polling for it in SQLite's busy handler
+    # (briefing/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "briefing.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
