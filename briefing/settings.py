@@ -151,6 +151,9 @@ CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'ca
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Django's, keeping its Redis client instead of making one a call.
     CACHES["default"]["BACKEND"] = "briefing.cache.RedisCache"
+elif CACHES["default"]["BACKEND"].endswith("filebased.FileBasedCache"):
+    # Django's, counting its files on one write in many (briefing/cache.py).
+    CACHES["default"]["BACKEND"] = "briefing.cache.FileBasedCache"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
