@@ -120,6 +120,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # writer, IMMEDIATE takes the write lock at BEGIN (so a transaction never
     # fails half-way on upgrading its lock) and the timeout queues writers
     # instead of answering "database is locked".
+    # Django's backend with the writers of all workers queued for the write
+    # lock, rather than each polling for it in SQLite's busy handler
+    # (briefing/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "briefing.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -152,6 +156,9 @@ CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{VAR_DIR / 'ca
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Django's, keeping its Redis client instead of making one a call.
     CACHES["default"]["BACKEND"] = "briefing.cache.RedisCache"
+elif CACHES["default"]["BACKEND"].endswith("filebased.FileBasedCache"):
+    # Django's, counting its files on one write in many (briefing/cache.py).
+    CACHES["default"]["BACKEND"] = "briefing.cache.FileBasedCache"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -5,6 +5,8 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -169,3 +171,22 @@ def test_numbering_migration_numbers_what_readers_saw(
     assert [
         Comment.objects.get(pk=c.pk).number for c in (shown, removed, unseen, approved)
     ] == [1, 2, None, 3]
+
+
+def test_the_next_number_is_read_from_the_end_of_the_numbering_index(
+    article, reader, make_comment
+):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL plans by its statistics: a tiny table proves nothing")
+    make_comment(article, reader, "First.")
+
+    with CaptureQueriesContext(connection) as queries:
+        next_number = Comment.objects.next_number(article.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + queries[-1]["sql"])
+        plan = str(cursor.fetchall())
+
+    # Not every comment of the discussion: the publishing transaction holds
+    # the whole database's write lock meanwhile.
+    assert next_number == 2
+    assert "comment_number_once" in plan

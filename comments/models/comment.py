@@ -104,7 +104,12 @@ class CommentQuerySet(models.QuerySet):
         article's row (`comments.moderation`), so two comments published at
         once cannot take the same number.
         """
-        last = self.filter(article_id=article_id).aggregate(last=models.Max("number"))
+        # "number is not null" lets the database read the maximum from the
+        # end of the partial index comment_number_once, rather than every
+        # comment of the discussion (5,000 rows, inside the write lock).
+        last = self.filter(article_id=article_id, number__isnull=False).aggregate(
+            last=models.Max("number")
+        )
         return (last["last"] or 0) + 1
 
     def published(self):

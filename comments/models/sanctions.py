@@ -14,8 +14,10 @@ from .comment import (
 
 
 class SanctionQuerySet(models.QuerySet):
-    def active(self):
-        now = timezone.now()
+    def active(self, now=None):
+        """Sanctions in force `now` (by default the present moment; a
+        prepared query's `Parameter`, `briefing.prepared`, when compiled once)."""
+        now = timezone.now() if now is None else now
         return self.filter(lifted_at__isnull=True).filter(
             Q(until__isnull=True) | Q(until__gt=now)
         )

@@ -106,6 +106,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="statements and in-process medians only, printed and kept in "
         "BENCH_DIR (tools/bench/results/ and docs/benchmarks.md are left alone)",
     )
+    parser.add_argument(
+        "--writes-only",
+        action="store_true",
+        help="seed, then only the comments posted over the wire (with --workers, "
+        "then one worker per core), printed and kept in BENCH_DIR/writes.json "
+        "(tools/bench/results/ and docs/benchmarks.md are left alone)",
+    )
     return parser.parse_args(argv)
 
 
@@ -156,6 +163,14 @@ def main() -> None:
     from tools.bench import inprocess
 
     readers = _Sessions(work_dir)
+    if options.writes_only:
+        # A quick before/after of a change to the write path.
+        connection.close()
+        results["wire"] = _writes_over_the_wire(options, work_dir, readers)
+        out = work_dir / "writes.json"
+        out.write_text(json.dumps(results, indent=2) + "\n")
+        log(f"results in {out}")
+        return
     signed_in = readers.cookie("reader0")
     poster = readers.cookie("reader1")
     results["statements"] = _statements(inprocess, signed_in, poster)
@@ -427,16 +442,13 @@ def _scenarios(inprocess, signed_in, poster) -> dict:
     return scenarios
 
 
-def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
+def _wire_environment(work_dir: Path) -> dict:
+    """The bench settings, and the sessions made in-process by _Sessions
+    (signed with this process's secret key); workers never recycled during
+    the short runs."""
     from django.conf import settings
 
-    from tools.bench import wire
-    from tools.bench.seed import discussion_slug
-
-    # The bench settings, and the sessions made in-process by _Sessions
-    # (signed with this process's secret key); workers never recycled during
-    # the short runs.
-    env = site_environment(
+    return site_environment(
         os.environ["DATABASE_URL"],
         os.environ["CACHE_URL"],
         DJANGO_SETTINGS_MODULE="tools.bench.settings",
@@ -446,6 +458,13 @@ def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
         GUNICORN_MAX_REQUESTS="0",
         GUNICORN_ACCESS_LOG=str(work_dir / "gunicorn.access.log"),
     )
+
+
+def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
+    from tools.bench import wire
+    from tools.bench.seed import discussion_slug
+
+    env = _wire_environment(work_dir)
     log(f"over the wire: gunicorn, {options.workers} workers, wrk 16 connections")
     writers = readers.file(200)
     server = Gunicorn(env, options.port, options.workers, work_dir / "gunicorn.log")
@@ -492,20 +511,43 @@ def _over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
         figures["writes"] = _writes(wire, server, writers, options)
     finally:
         server.stop()
-    # Writers queue for the database's write lock: how the same posts fare
-    # with one worker per core instead.
+    figures["writes_fewer_workers"] = _writes_with_fewer_workers(
+        wire, env, options, work_dir, writers
+    )
+    return figures
+
+
+def _writes_over_the_wire(options, work_dir: Path, readers: _Sessions) -> dict:
+    """Only the comments posted over the wire (--writes-only)."""
+    from tools.bench import wire
+
+    env = _wire_environment(work_dir)
+    log(f"writes over the wire: gunicorn, {options.workers} workers")
+    writers = readers.file(200)
+    server = Gunicorn(env, options.port, options.workers, work_dir / "gunicorn.log")
+    figures = {"workers": options.workers, "connections": 16, "threads": 2}
+    try:
+        server.wait_ready("/bench/constant/", workers=options.workers)
+        figures["writes"] = _writes(wire, server, writers, options)
+    finally:
+        server.stop()
+    figures["writes_fewer_workers"] = _writes_with_fewer_workers(
+        wire, env, options, work_dir, writers
+    )
+    return figures
+
+
+def _writes_with_fewer_workers(wire, env, options, work_dir: Path, writers) -> dict:
+    """Writers queue for the database's write lock: how the same posts fare
+    with one worker per core instead."""
     fewer = os.cpu_count() or 1
     log(f"writes again with {fewer} workers")
     server = Gunicorn(env, options.port, fewer, work_dir / "gunicorn-fewer.log")
     try:
         server.wait_ready("/bench/constant/", workers=fewer)
-        figures["writes_fewer_workers"] = {
-            "workers": fewer,
-            **_writes(wire, server, writers, options),
-        }
+        return {"workers": fewer, **_writes(wire, server, writers, options)}
     finally:
         server.stop()
-    return figures
 
 
 def _through_nginx(wire, server, options, pages: dict) -> dict:
@@ -559,6 +601,11 @@ def _writes(wire, server, writers: Path, options) -> dict:
         args=(path, str(writers), secrets.token_hex(2)),
     )
     figures["rows_written"] = Comment.objects.count() - before
+    log(
+        f"  posts: {figures['rps']:.0f}/s, {figures['errors']} errors, "
+        f"{figures['not_expected']} not redirected, p50 {figures['p50_us'] / 1000:.0f} ms, "
+        f"p99 {figures['p99_us'] / 1000:.0f} ms, {figures['rows_written']} rows written"
+    )
     return figures
 
 

@@ -1,9 +1,11 @@
 -- wrk script posting comments as signed-in readers.
 -- Arguments: the article's comment URL path, a file of "sessionid csrftoken"
 -- lines and four hex digits that keep this run's idempotency keys apart from
--- an earlier run's. Each request takes the next reader in turn, sends their session and
--- CSRF cookies, the CSRF token and a fresh idempotency key; a post is counted
--- as expected only when it answers with the redirect to the new comment.
+-- an earlier run's, keys and texts alike (the same reader's same text within
+-- ten minutes is answered as already posted, and stores nothing). Each
+-- request takes the next reader in turn, sends their session and CSRF
+-- cookies, the CSRF token and a fresh idempotency key; a post is counted as
+-- expected only when it answers with the redirect to the new comment.
 local threads = {}
 local next_id = 1
 
@@ -30,7 +32,7 @@ function request()
   local reader = readers[(sent * 2 + id) % #readers + 1]
   local key = string.format("%08x-%s-4000-8000-%012x", id, run, sent)
   local body = "csrfmiddlewaretoken=" .. reader.token
-    .. "&body=Posted+by+the+benchmark%2C+number+" .. sent
+    .. "&body=Posted+by+the+benchmark+in+run+" .. run .. "%2C+number+" .. sent
     .. "&idempotency_key=" .. key
   return wrk.format("POST", path, {
     ["Cookie"] = "sessionid=" .. reader.session .. "; csrftoken=" .. reader.token,
