@@ -645,11 +645,19 @@ response's headers):
 {_ms(results, "cached_50_anonymous") - _ms(results, "constant_anonymous"):.1f} ms.
 {peers}
 **Writes.** A post costs {post_ms:.1f} ms in process (CSRF, session, the
-standing query under the reader's row lock, the insert, the count that finds
-the new comment's page), so two cores shared with wrk and other work cannot
-reach 300 posts a second; SQLite also takes one writer at a time
-(`BEGIN IMMEDIATE`), and waiting writers sleep in its busy handler, which
-shows in the p99 ({writes["p99_us"] / 1000:.0f} ms). {_writes_check(writes)}
+standing query under the reader's row lock, the insert, the discussion's
+next number). SQLite takes one writer at a time (`BEGIN IMMEDIATE`), so what
+a post does while it holds the lock bounds the rate: the standing statement
+is built and compiled once per worker (`briefing/prepared.py`; the ORM's work
+on its dozen subqueries was 4.4 of the 5.1 ms it held the lock for), the
+next number is read off the end of the index, and the writers of every
+worker queue for the lock on a `flock` beside the database
+(`briefing/sqlite/base.py`) rather than sleeping in SQLite's busy handler,
+which let later writers overtake waiting ones. What is left is CPU: about
+8 ms of a worker's time per post over the wire, and two cores shared with
+wrk, which puts 300 a second out of reach here; with more workers than
+cores a worker can be descheduled while it holds the lock, which shows in
+the p99 ({writes["p99_us"] / 1000:.0f} ms). {_writes_check(writes)}
 {_fewer_workers(results)}
 """
 
