@@ -300,8 +300,9 @@ def test_erased_comments_become_placeholders_keeping_their_numbers(
     assertNotContains(page, "Paul3390")
     assertContains(
         page,
-        '<span class="comment__number">2.</span> <span class="comment__placeholder">'
-        + escape(ERASED_PLACEHOLDER),
+        '<p class="comment__head"><span class="comment__number">2.</span> '
+        f'<span class="comment__placeholder">{escape(ERASED_PLACEHOLDER)}</span></p>',
+        html=True,
     )
     assertContains(page, f'id="comment-{erased.pk}"')
     assertContains(page, '<span class="comment__number">3.</span>')

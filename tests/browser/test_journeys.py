@@ -296,8 +296,10 @@ def test_reader_signs_in_and_posts_with_the_keyboard_only(
     article = make_article("Heatwave warning")
     reader = make_reader("Keyboard", "Kira", trusted=True)
     page.goto(f"/accounts/login/?next={article}")
+    # The username field has autofocus: typing goes there.
+    expect(page.get_by_label("Username")).to_be_focused()
 
-    page.keyboard.type(reader.username)  # the username field has autofocus
+    page.keyboard.type(reader.username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
