@@ -596,9 +596,10 @@ the reply link), and the loop is Jinja2, through Django's own Jinja2
 backend (`comments/comment_items.py`, `comments/jinja2/`): it renders the 50
 comments in 0.6 ms where Django's template engine took 3.9 ms, the same
 values and markup (markupsafe writes `&#34;` where Django writes `&quot;`).
-With it, the 50-comment page went from 17.5 to 10.8 ms in process, and the
-signed-in one from 31.9 to 20.8 ms (`python -m tools.bench --inprocess-only`
-before and after, one machine). What is left, timed piece by piece in one
+With it, the 50-comment page went from 40x and 38x the constant view to
+29x and 27x (20.1 and 16.6 ms to 12.6 ms), and the signed-in one from 31x
+and 32x to 25x and 20x (`python -m tools.bench --inprocess-only --seconds 4`
+at 0337088 and at this tree, in turns, twice). What is left, timed piece by piece in one
 process: the page's one query of 50 rows with their authors and the
 comments their replies answer, about 4 ms (building the queryset 0.75 ms,
 compiling it 0.85 ms, SQLite 0.47 ms, the rest making 100 model instances);
