@@ -12,16 +12,10 @@ from .test_html_validity import nu_errors
 pytestmark = pytest.mark.browser
 
 
-def test_author_appeals_and_a_second_moderator_reverses(
-    page, server, make_reader, make_article, sign_in, tmp_path
-):
-    article = make_article("Grain exports resume")
-    rejecter = make_reader(
-        "rejecter", "First Mod", is_staff=True, groups=["Moderators"]
-    )
-    decider = make_reader("decider", "Second Mod", is_staff=True, groups=["Moderators"])
-    author = make_reader("Appellant", "Appellant", trusted=True)
-    comment_id = server.python(
+def _rejected_comment(server, article, author, rejecter, body, reason) -> int:
+    """A published comment by `author` under `article`, rejected by
+    `rejecter` for abuse with `reason`, made on the server; its id."""
+    return server.python(
         """
 from briefing.accounts.models import User
 from briefing.models import Article
@@ -32,14 +26,35 @@ article = Article.objects.get(slug=data["slug"])
 comment = Comment.objects.create(
     article=article, number=Comment.objects.next_number(article.pk),
     author=User.objects.get(username=data["author"]), status="published",
-    body="The minister's figures do not add up.")
+    body=data["body"])
 moderation.reject(comment, User.objects.get(username=data["rejecter"]),
-    "Reads as an attack on the minister", "abuse")
+    data["reason"], "abuse")
 result = comment.pk
 """,
         slug=article.strip("/").rsplit("/", 1)[-1],
         author=author.username,
         rejecter=rejecter.username,
+        body=body,
+        reason=reason,
+    )
+
+
+def test_author_appeals_and_a_second_moderator_reverses(
+    page, server, make_reader, make_article, sign_in, tmp_path
+):
+    article = make_article("Grain exports resume")
+    rejecter = make_reader(
+        "rejecter", "First Mod", is_staff=True, groups=["Moderators"]
+    )
+    decider = make_reader("decider", "Second Mod", is_staff=True, groups=["Moderators"])
+    author = make_reader("Appellant", "Appellant", trusted=True)
+    comment_id = _rejected_comment(
+        server,
+        article,
+        author,
+        rejecter,
+        "The minister's figures do not add up.",
+        "Reads as an attack on the minister",
     )
     comment = page.locator(f"#comment-{comment_id}")
 
@@ -119,25 +134,13 @@ def test_the_russian_appeal_page_fits_375px_and_passes_axe_and_the_nu_checker(
     article = make_article("Экспорт зерна возобновлён")
     rejecter = make_reader("rejecter", "Первый", is_staff=True, groups=["Moderators"])
     author = make_reader("Appellant", "Апеллянт", trusted=True)
-    comment_id = server.python(
-        """
-from briefing.accounts.models import User
-from briefing.models import Article
-from comments import moderation
-from comments.models import Comment
-
-article = Article.objects.get(slug=data["slug"])
-comment = Comment.objects.create(
-    article=article, number=Comment.objects.next_number(article.pk),
-    author=User.objects.get(username=data["author"]), status="published",
-    body="Цифры министра не сходятся.")
-moderation.reject(comment, User.objects.get(username=data["rejecter"]),
-    "Выглядит как нападка на министра", "abuse")
-result = comment.pk
-""",
-        slug=article.strip("/").rsplit("/", 1)[-1],
-        author=author.username,
-        rejecter=rejecter.username,
+    comment_id = _rejected_comment(
+        server,
+        article,
+        author,
+        rejecter,
+        "Цифры министра не сходятся.",
+        "Выглядит как нападка на министра",
     )
     sign_in(author, article)
     russian = make_context(
